@@ -1,0 +1,218 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// One package: the C client wrappers, the shared libraries, the gateway, the services,
+/// the four queue workers and the operator's CLI. Dependencies point down:
+/// executables → ServiceKit / WorkerRuntime → domain cores → Messaging / Storage / RedisStore / Mail → C targets.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "shop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gateway", targets: ["Gateway"]),
+        .executable(name: "accounts", targets: ["AccountsService"]),
+        .executable(name: "catalog", targets: ["CatalogService"]),
+        .executable(name: "cart", targets: ["CartService"]),
+        .executable(name: "orders", targets: ["OrdersService"]),
+        .executable(name: "emails", targets: ["EmailsService"]),
+        .executable(name: "shopctl", targets: ["shopctl"]),
+        .executable(name: "checkout", targets: ["checkout"]),
+        .executable(name: "update-inventory", targets: ["update-inventory"]),
+        .executable(name: "clear-cart", targets: ["clear-cart"]),
+        .executable(name: "send-email", targets: ["send-email"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: C clients
+
+        .systemLibrary(
+            name: "CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "CShims", dependencies: ["CRabbitMQ", "CCurl"]),
+
+        // MARK: Infrastructure wrappers (no C type is visible above these)
+
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "CRabbitMQ", "CShims",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RedisStore",
+            dependencies: [
+                "CHiredis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Mail",
+            dependencies: [
+                "CCurl", "CShims",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Contracts and shared service/worker kits
+
+        .target(name: "Contracts", swiftSettings: swiftSettings),
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                "Contracts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WorkerRuntime",
+            dependencies: [
+                "Contracts", "Messaging", "ServiceKit",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Domain cores: each owns one schema (or Redis keyspace) and its queries
+
+        .target(
+            name: "AccountsCore",
+            dependencies: [
+                "Contracts", "Storage",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CatalogCore", dependencies: ["Contracts", "Storage", "RedisStore"], swiftSettings: swiftSettings),
+        .target(name: "CartCore", dependencies: ["Contracts", "RedisStore"], swiftSettings: swiftSettings),
+        .target(name: "OrdersCore", dependencies: ["Contracts", "Storage"], swiftSettings: swiftSettings),
+        .target(
+            name: "EmailsCore",
+            dependencies: [
+                "Contracts", "Storage", "Mail",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The edge and the services
+
+        .executableTarget(
+            name: "Gateway",
+            dependencies: [
+                "ServiceKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "AccountsService", dependencies: ["ServiceKit", "AccountsCore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "CatalogService", dependencies: ["ServiceKit", "CatalogCore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "CartService", dependencies: ["ServiceKit", "CartCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "OrdersService",
+            dependencies: [
+                "ServiceKit", "OrdersCore", "Messaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "EmailsService", dependencies: ["ServiceKit", "EmailsCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "shopctl",
+            dependencies: [
+                "AccountsCore", "CatalogCore", "OrdersCore", "EmailsCore", "Messaging", "ServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Workers: one executable per queue, each a serverless-style function
+
+        .executableTarget(name: "checkout", dependencies: ["WorkerRuntime", "OrdersCore"], path: "workers/checkout", swiftSettings: swiftSettings),
+        .executableTarget(name: "update-inventory", dependencies: ["WorkerRuntime", "CatalogCore"], path: "workers/update-inventory", swiftSettings: swiftSettings),
+        .executableTarget(name: "clear-cart", dependencies: ["WorkerRuntime", "CartCore"], path: "workers/clear-cart", swiftSettings: swiftSettings),
+        .executableTarget(name: "send-email", dependencies: ["WorkerRuntime", "EmailsCore"], path: "workers/send-email", swiftSettings: swiftSettings),
+
+        // MARK: Tests
+
+        .testTarget(
+            name: "UnitTests",
+            dependencies: ["Contracts", "Messaging", "ServiceKit", "WorkerRuntime", "Gateway", "CartCore", "EmailsCore", "Mail"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Messaging", "RedisStore", "Storage", "Mail", "CatalogCore", "CartCore", "OrdersCore", "EmailsCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Contracts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

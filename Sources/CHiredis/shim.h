@@ -1,0 +1,4 @@
+#ifndef SHOP_CHIREDIS_SHIM_H
+#define SHOP_CHIREDIS_SHIM_H
+#include <hiredis/hiredis.h>
+#endif

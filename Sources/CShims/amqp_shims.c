@@ -1,0 +1,1 @@
+#include "amqp_shims.h"
