@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
@@ -107,8 +108,9 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "Contracts",
+                "Contracts", "Messaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,7 +123,7 @@ let package = Package(
         .target(
             name: "WorkerRuntime",
             dependencies: [
-                "Contracts", "Messaging", "ServiceKit",
+                "Contracts", "Messaging", "ServiceKit", "Storage", "RedisStore", "Mail",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -160,12 +162,19 @@ let package = Package(
                 "ServiceKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "AccountsService", dependencies: ["ServiceKit", "AccountsCore"], swiftSettings: swiftSettings),
         .executableTarget(name: "CatalogService", dependencies: ["ServiceKit", "CatalogCore"], swiftSettings: swiftSettings),
-        .executableTarget(name: "CartService", dependencies: ["ServiceKit", "CartCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "CartService",
+            dependencies: ["ServiceKit", "CartCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "OrdersService",
             dependencies: [
@@ -195,23 +204,36 @@ let package = Package(
 
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Contracts", "Messaging", "ServiceKit", "WorkerRuntime", "Gateway", "CartCore", "EmailsCore", "Mail"],
+            dependencies: [
+                "Contracts", "Messaging", "ServiceKit", "WorkerRuntime", "Gateway", "CatalogCore", "CartCore", "EmailsCore", "Mail",
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Messaging", "RedisStore", "Storage", "Mail", "CatalogCore", "CartCore", "OrdersCore", "EmailsCore",
+                "Messaging", "RedisStore", "Storage", "Mail", "CatalogCore", "CartCore", "OrdersCore", "EmailsCore", "Gateway",
+                "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
+            dependencies: ["Contracts", "ServiceKit", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
             dependencies: [
-                "Contracts",
+                "Storage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
+            path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
     ]

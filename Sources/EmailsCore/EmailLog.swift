@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One email in the log.
+public struct EmailLogEntry: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Codable {
+        case sending, sent, failed
+    }
+
+    public var id: UUID
+    public var idempotencyKey: String
+    public var recipient: String
+    public var template: String
+    public var subject: String
+    /// The RFC 5322 Message-ID: the same on every attempt, so mail clients can de-duplicate.
+    public var messageId: String
+    public var status: Status
+    public var attempts: Int
+    public var lastError: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+}
+
+/// The `emails.email_log` table: each idempotency key is sent once.
+public struct EmailLog: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Records an attempt to send the email with `idempotencyKey` and returns its entry:
+    /// a new entry on the first attempt; on a later one the existing entry with its attempt
+    /// count raised (unless it was already sent, which the caller must then not resend).
+    public func beginAttempt(idempotencyKey: String, recipient: String, template: String, subject: String, messageDomain: String)
+        async throws -> EmailLogEntry
+    {
+        let id = UUID()
+        let messageId = "<\(id.uuidString.lowercased())@\(messageDomain)>"
+        let rows = try await client.query(
+            """
+            INSERT INTO emails.email_log (id, idempotency_key, recipient, template, subject, message_id, status)
+            VALUES (\(id), \(idempotencyKey), \(recipient), \(template), \(subject), \(messageId), 'sending')
+            ON CONFLICT (idempotency_key) DO UPDATE
+                SET attempts = emails.email_log.attempts + CASE WHEN emails.email_log.status = 'sent' THEN 0 ELSE 1 END,
+                    status = CASE WHEN emails.email_log.status = 'sent' THEN 'sent' ELSE 'sending' END
+            RETURNING \(unescaped: Self.columns)
+            """,
+            logger: logger
+        )
+        guard let entry = try await Self.entries(from: rows).first else {
+            throw EmailLogError.noRow(idempotencyKey)
+        }
+        return entry
+    }
+
+    /// Marks the entry sent.
+    public func markSent(id: UUID) async throws {
+        try await client.query(
+            "UPDATE emails.email_log SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = \(id)",
+            logger: logger
+        )
+    }
+
+    /// Marks the entry failed with the reason (a later attempt may still send it).
+    public func markFailed(id: UUID, reason: String) async throws {
+        try await client.query(
+            "UPDATE emails.email_log SET status = 'failed', last_error = \(reason) WHERE id = \(id) AND status <> 'sent'",
+            logger: logger
+        )
+    }
+
+    /// The newest entries, optionally for one recipient.
+    public func list(recipient: String?, page: Int, limit: Int) async throws -> (entries: [EmailLogEntry], total: Int) {
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM emails.email_log
+            WHERE (\(recipient)::text IS NULL OR recipient = \(recipient))
+            ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \((page - 1) * limit)
+            """,
+            logger: logger
+        )
+        let entries = try await Self.entries(from: rows)
+        let countRows = try await client.query(
+            "SELECT count(*) FROM emails.email_log WHERE (\(recipient)::text IS NULL OR recipient = \(recipient))",
+            logger: logger
+        )
+        var total = 0
+        for try await count in countRows.decode(Int.self) { total = count }
+        return (entries, total)
+    }
+
+    static let columns =
+        "id, idempotency_key, recipient, template, subject, message_id, status, attempts, last_error, created_at, sent_at"
+
+    static func entries(from rows: PostgresRowSequence) async throws -> [EmailLogEntry] {
+        var entries: [EmailLogEntry] = []
+        let decoded = rows.decode((UUID, String, String, String, String, String, String, Int, String?, Date, Date?).self)
+        for try await (id, key, recipient, template, subject, messageId, status, attempts, lastError, created, sent) in decoded {
+            entries.append(
+                EmailLogEntry(
+                    id: id, idempotencyKey: key, recipient: recipient, template: template, subject: subject, messageId: messageId,
+                    status: EmailLogEntry.Status(rawValue: status) ?? .failed, attempts: attempts, lastError: lastError,
+                    createdAt: created, sentAt: sent
+                )
+            )
+        }
+        return entries
+    }
+}
+
+/// The email log did not behave as the schema promises.
+public enum EmailLogError: Error, CustomStringConvertible {
+    case noRow(String)
+
+    public var description: String {
+        switch self {
+        case .noRow(let key): "the email log returned no row for key \(key)"
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Storage
+
+/// The `emails` schema: the log of every email, one row per idempotency key.
+public enum EmailsMigrations {
+    public static let schema = SchemaMigrations(
+        schema: "emails",
+        migrations: [
+            Migration(
+                version: 1,
+                name: "email log",
+                sql: """
+                    CREATE TABLE emails.email_log (
+                        id uuid PRIMARY KEY,
+                        idempotency_key text NOT NULL UNIQUE,
+                        recipient text NOT NULL,
+                        template text NOT NULL,
+                        subject text NOT NULL,
+                        message_id text NOT NULL,
+                        status text NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+                        attempts integer NOT NULL DEFAULT 1,
+                        last_error text,
+                        created_at timestamptz NOT NULL DEFAULT now(),
+                        sent_at timestamptz
+                    );
+                    CREATE INDEX email_log_recipient ON emails.email_log (recipient, created_at DESC);
+                    """
+            )
+        ]
+    )
+}

@@ -1,0 +1,67 @@
+import Foundation
+import HTTPTypes
+import NIOHTTP1
+
+/// Which headers cross the gateway, and what it adds.
+enum ForwardedHeaders {
+    /// Headers that describe one connection, not the message: never forwarded (RFC 9110 §7.6.1).
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
+        "te", "trailer", "transfer-encoding", "upgrade", "host",
+    ]
+
+    /// The request headers for the upstream: the client's, minus hop-by-hop ones (and any the
+    /// client's `Connection` header names), plus `X-Forwarded-For`, `X-Forwarded-Proto`,
+    /// `X-Forwarded-Host` and the request id.
+    static func upstream(from fields: HTTPFields, clientAddress: String?, requestID: String) -> HTTPHeaders {
+        let named = connectionNamed(fields)
+        var headers = HTTPHeaders()
+        for field in fields {
+            let name = field.name.canonicalName
+            if hopByHop.contains(name) || named.contains(name) || name == "x-request-id" || name == "x-forwarded-for" {
+                continue
+            }
+            headers.add(name: field.name.rawName, value: field.value)
+        }
+        let priorHops = fields[values: HTTPField.Name("X-Forwarded-For")!].joined(separator: ", ")
+        if let clientAddress {
+            headers.add(name: "X-Forwarded-For", value: priorHops.isEmpty ? clientAddress : "\(priorHops), \(clientAddress)")
+        } else if !priorHops.isEmpty {
+            headers.add(name: "X-Forwarded-For", value: priorHops)
+        }
+        if !headers.contains(name: "X-Forwarded-Proto") {
+            headers.add(name: "X-Forwarded-Proto", value: "http")
+        }
+        if let host = fields[.host] ?? fields[HTTPField.Name(":authority")!], !headers.contains(name: "X-Forwarded-Host") {
+            headers.add(name: "X-Forwarded-Host", value: host)
+        }
+        headers.add(name: "X-Request-Id", value: requestID)
+        return headers
+    }
+
+    /// The upstream's response headers for the client, minus hop-by-hop ones. The request id
+    /// is set by the gateway's own middleware.
+    static func downstream(from headers: HTTPHeaders) -> HTTPFields {
+        var named = Set<String>()
+        for value in headers["connection"] {
+            named.formUnion(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        }
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            let lowered = name.lowercased()
+            guard !hopByHop.contains(lowered), !named.contains(lowered),
+                lowered != "x-request-id", let fieldName = HTTPField.Name(name)
+            else { continue }
+            fields.append(HTTPField(name: fieldName, value: value))
+        }
+        return fields
+    }
+
+    private static func connectionNamed(_ fields: HTTPFields) -> Set<String> {
+        var named = Set<String>()
+        for value in fields[values: .connection] {
+            named.formUnion(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        }
+        return named
+    }
+}

@@ -1,0 +1,62 @@
+import Storage
+
+/// The `orders` schema: orders with their lines (prices as they were at checkout),
+/// every status change, and payments.
+public enum OrdersMigrations {
+    public static let schema = SchemaMigrations(
+        schema: "orders",
+        migrations: [
+            Migration(
+                version: 1,
+                name: "orders, lines, history, payments",
+                sql: """
+                    CREATE TABLE orders.orders (
+                        id uuid PRIMARY KEY,
+                        user_id uuid NOT NULL,
+                        email text NOT NULL,
+                        status text NOT NULL CHECK (status IN ('pending', 'reserved', 'confirmed', 'rejected', 'payment_failed', 'failed')),
+                        status_reason text,
+                        total_amount integer NOT NULL CHECK (total_amount >= 0),
+                        currency char(3) NOT NULL,
+                        created_at timestamptz NOT NULL DEFAULT now(),
+                        updated_at timestamptz NOT NULL DEFAULT now()
+                    );
+                    CREATE INDEX orders_user ON orders.orders (user_id, created_at DESC);
+                    CREATE INDEX orders_open ON orders.orders (status, updated_at) WHERE status IN ('pending', 'reserved');
+
+                    CREATE TABLE orders.order_lines (
+                        order_id uuid NOT NULL REFERENCES orders.orders (id) ON DELETE CASCADE,
+                        line_number integer NOT NULL,
+                        product_id uuid NOT NULL,
+                        sku text NOT NULL,
+                        name text NOT NULL,
+                        unit_price integer NOT NULL CHECK (unit_price >= 0),
+                        quantity integer NOT NULL CHECK (quantity > 0),
+                        PRIMARY KEY (order_id, line_number)
+                    );
+
+                    CREATE TABLE orders.order_status_history (
+                        id bigserial PRIMARY KEY,
+                        order_id uuid NOT NULL REFERENCES orders.orders (id) ON DELETE CASCADE,
+                        from_status text,
+                        to_status text NOT NULL,
+                        reason text,
+                        created_at timestamptz NOT NULL DEFAULT now()
+                    );
+                    CREATE INDEX order_status_history_order ON orders.order_status_history (order_id, id);
+
+                    -- One charge per order: the provider is asked again with the same key on
+                    -- redelivery, and this row makes the answer stick.
+                    CREATE TABLE orders.payments (
+                        order_id uuid PRIMARY KEY REFERENCES orders.orders (id),
+                        status text NOT NULL CHECK (status IN ('succeeded', 'declined')),
+                        amount integer NOT NULL,
+                        currency char(3) NOT NULL,
+                        provider_reference text NOT NULL,
+                        created_at timestamptz NOT NULL DEFAULT now()
+                    );
+                    """
+            )
+        ]
+    )
+}

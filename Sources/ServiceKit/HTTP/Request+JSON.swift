@@ -1,0 +1,42 @@
+import Contracts
+import Foundation
+import Hummingbird
+
+extension Request {
+    /// Decodes the JSON body as `type`, or throws a `problem+json` error saying what is wrong:
+    /// `415` for another content type, `413` past the context's upload limit, `400` for
+    /// malformed JSON or a missing or mistyped field (naming the field).
+    public func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
+        if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw HTTPProblem(.unsupportedMediaType, detail: "Send the body as application/json, not \(contentType).")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw HTTPProblem(.contentTooLarge, detail: "The body is larger than \(context.maxUploadSize) bytes.")
+        }
+        guard buffer.readableBytes > 0 else {
+            throw HTTPProblem.badRequest("The request needs a JSON body.")
+        }
+        do {
+            return try ShopJSON.decoder.decode(T.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw HTTPProblem.decoding(error)
+        }
+    }
+}
+
+extension HTTPProblem {
+    /// `400` for a body that does not decode, naming the field at fault.
+    public static func decoding(_ error: DecodingError) -> HTTPProblem {
+        let description = error.fieldDescription
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+            return .badRequest("The body is not valid JSON.")
+        }
+        let parts = description.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        let field = parts.first ?? ""
+        let message = parts.count > 1 ? parts[1] : description
+        return .validation([ProblemDetails.FieldError(field: field, message: message)])
+    }
+}

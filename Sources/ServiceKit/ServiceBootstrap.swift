@@ -1,0 +1,65 @@
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// What every shop process sets up once at start: its settings from the environment,
+/// logging, metrics, and the standard HTTP router with request ids, access logs,
+/// problem+json errors, authentication and the health routes.
+public struct ServiceBootstrap: Sendable {
+    /// The process's name: `accounts`, `checkout`...
+    public let name: String
+    public let config: ConfigReader
+    public let logger: Logger
+    public let metrics: PrometheusCollectorRegistry
+
+    /// Reads the environment and bootstraps logging and metrics. Call once, first thing in `main`.
+    public init(name: String) {
+        self.name = name
+        self.config = ConfigReader.fromEnvironment()
+        self.logger = LoggingSetup.bootstrap(service: name, config: config)
+        self.metrics = MetricsSetup.bootstrap()
+    }
+
+    /// The router every service starts from; see ``ShopRouter/make(metrics:tokens:readiness:)``.
+    public func makeRouter(tokens: AccessTokens?, readiness: [ReadinessCheck]) -> Router<ShopRequestContext> {
+        ShopRouter.make(metrics: metrics, tokens: tokens, readiness: readiness)
+    }
+
+    /// Serves `router` on `HTTP_HOST:HTTP_PORT` (default port `defaultPort`) together with
+    /// `services`, until SIGTERM or SIGINT; then shuts down gracefully: the server stops
+    /// first, then `services` in reverse order.
+    /// `beforeServing` runs once the services are up and before the port opens (migrations).
+    public func run(
+        router: Router<ShopRequestContext>,
+        defaultPort: Int,
+        services: [any Service],
+        beforeServing: (@Sendable () async throws -> Void)? = nil
+    ) async throws {
+        let settings = try HTTPServerSettings(config: config, defaultPort: defaultPort)
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            services: services,
+            logger: logger
+        )
+        if let beforeServing {
+            app.beforeServerStarts(perform: beforeServing)
+        }
+        logger.info("starting", metadata: ["http.host": "\(settings.host)", "http.port": "\(settings.port)"])
+        try await app.runService()
+    }
+
+    /// Runs `body`; if it throws (a bad setting, a failed migration), logs why and exits with
+    /// status 1 instead of crashing.
+    public func runOrExit(_ body: @Sendable () async throws -> Void) async {
+        do {
+            try await body()
+        } catch {
+            logger.critical("cannot run", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Logging
+import PostgresNIO
+
+/// Applies a schema's pending migrations. Safe to run from many processes at once:
+/// a transaction-scoped advisory lock per schema serialises them, and each migration is
+/// recorded in `<schema>.schema_migrations` in the same transaction that applies it.
+public struct Migrator: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Applies what is pending and returns the versions applied now.
+    @discardableResult
+    public func migrate(_ schema: SchemaMigrations) async throws -> [Int] {
+        guard schema.schema.allSatisfy({ $0.isLetter || $0 == "_" }) else {
+            throw MigrationError(schema: schema.schema, version: nil, reason: "schema names are letters and underscores only")
+        }
+        let name = schema.schema
+        return try await client.withConnection { connection in
+            _ = try await connection.simpleQuery("BEGIN").get()
+            do {
+                let lockKey = "shop.migrations.\(name)"
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
+                _ = try await connection.simpleQuery(
+                    """
+                    CREATE SCHEMA IF NOT EXISTS \(name);
+                    CREATE TABLE IF NOT EXISTS \(name).schema_migrations (
+                        version integer PRIMARY KEY,
+                        name text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    );
+                    """
+                ).get()
+                var applied = Set<Int>()
+                let rows = try await connection.query(
+                    PostgresQuery(unsafeSQL: "SELECT version FROM \(name).schema_migrations"), logger: logger
+                )
+                for try await version in rows.decode(Int.self) {
+                    applied.insert(version)
+                }
+                var appliedNow: [Int] = []
+                for migration in schema.migrations where !applied.contains(migration.version) {
+                    do {
+                        _ = try await connection.simpleQuery(migration.sql).get()
+                    } catch {
+                        throw MigrationError(schema: name, version: migration.version, reason: String(reflecting: error))
+                    }
+                    try await connection.query(
+                        PostgresQuery(
+                            unsafeSQL: "INSERT INTO \(name).schema_migrations (version, name) VALUES ($1, $2)",
+                            binds: {
+                                var binds = PostgresBindings()
+                                binds.append(migration.version)
+                                binds.append(migration.name)
+                                return binds
+                            }()
+                        ),
+                        logger: logger
+                    )
+                    appliedNow.append(migration.version)
+                    logger.info(
+                        "applied migration",
+                        metadata: ["schema": "\(name)", "version": "\(migration.version)", "migration": "\(migration.name)"]
+                    )
+                }
+                _ = try await connection.simpleQuery("COMMIT").get()
+                return appliedNow
+            } catch {
+                _ = try? await connection.simpleQuery("ROLLBACK").get()
+                throw error
+            }
+        }
+    }
+}
+
+/// A migration failed; nothing of it (or of the ones after it in that run) was applied.
+public struct MigrationError: Error, CustomStringConvertible {
+    public var schema: String
+    public var version: Int?
+    public var reason: String
+
+    public var description: String {
+        "migration of schema \(schema)\(version.map { " to version \($0)" } ?? "") failed: \(reason)"
+    }
+}

@@ -1,0 +1,58 @@
+import Contracts
+import Logging
+import Messaging
+import ServiceKit
+
+/// What a handler knows about the message it handles, and how it sends follow-ups.
+public struct MessageContext: Sendable {
+    /// The message's id: stable across retries and redeliveries.
+    public let messageID: String
+    /// The order or request the message belongs to.
+    public let correlationID: String?
+    /// The AMQP `type`, e.g. `order.placed`.
+    public let messageType: String?
+    /// 1 on the first attempt, then 2, 3... (redeliveries after a crash keep the count).
+    public let attempt: Int
+    /// When the runtime gives up on this attempt and retries it.
+    public let deadline: ContinuousClock.Instant
+    /// A logger with the queue, message id, type, correlation id and attempt as metadata;
+    /// handlers add their own (such as the order id).
+    public var logger: Logger
+    let publisher: MessagePublisher
+
+    init(
+        messageID: String, correlationID: String?, messageType: String?, attempt: Int,
+        deadline: ContinuousClock.Instant, logger: Logger, publisher: MessagePublisher
+    ) {
+        self.messageID = messageID
+        self.correlationID = correlationID
+        self.messageType = messageType
+        self.attempt = attempt
+        self.deadline = deadline
+        self.logger = logger
+        self.publisher = publisher
+    }
+
+    /// Publishes follow-up messages, pipelined, and returns once the broker confirmed them
+    /// all: the incoming message is acked only after its handler returned, so a follow-up is
+    /// never lost. Each message's id defaults to `<type>:<correlation id>` (stable across
+    /// retries, so consumers can de-duplicate); it carries this message's correlation id.
+    public func publish(_ messages: [any QueueMessage]) async throws {
+        let outgoing = try messages.map { message in
+            try MessagePublisher.outgoing(message, messageID: followUpID(for: message), correlationID: correlationID)
+        }
+        try await publisher.publish(outgoing)
+        for message in messages {
+            logger.debug("published", metadata: ["published.type": "\(type(of: message).messageType)"])
+        }
+    }
+
+    /// Publishes one follow-up message; see ``publish(_:)-([any QueueMessage])``.
+    public func publish(_ message: some QueueMessage, messageID: String? = nil) async throws {
+        try await publisher.publish(message, messageID: messageID ?? followUpID(for: message), correlationID: correlationID)
+    }
+
+    private func followUpID(for message: some QueueMessage) -> String {
+        "\(type(of: message).messageType):\(correlationID ?? messageID)"
+    }
+}

@@ -1,0 +1,84 @@
+import Contracts
+import Foundation
+import Testing
+import TestSupport
+
+/// The shop's API as a test uses it: through the gateway of the test stack.
+struct Shop {
+    let api: APIClient
+
+    init() throws {
+        api = APIClient(baseURL: try TestEnvironment.gatewayURL)
+    }
+
+    /// A new customer, registered and logged in.
+    struct Customer {
+        var user: UserDTO
+        var token: String
+    }
+
+    func newCustomer(name: String = "Test Customer") async throws -> Customer {
+        let email = "\(TestEnvironment.unique("customer"))@example.com"
+        let password = "correct horse battery"
+        let registered = try await api.send(.POST, "/auth/register", json: RegisterRequest(email: email, password: password, name: name))
+        try #require(registered.status == 201, "register answered \(registered.status): \(registered.text)")
+        return Customer(user: try registered.decode(UserDTO.self), token: try await login(email: email, password: password))
+    }
+
+    func login(email: String, password: String) async throws -> String {
+        let reply = try await api.send(.POST, "/auth/login", json: LoginRequest(email: email, password: password))
+        try #require(reply.status == 200, "login answered \(reply.status): \(reply.text)")
+        return try reply.decode(TokenResponse.self).accessToken
+    }
+
+    func adminToken() async throws -> String {
+        try await login(email: try TestEnvironment.require("ADMIN_EMAIL"), password: try TestEnvironment.require("ADMIN_PASSWORD"))
+    }
+
+    /// A new product with `stock` units, created by the admin.
+    func newProduct(stock: Int, cents: Int = 1000, adminToken: String) async throws -> ProductDTO {
+        let sku = TestEnvironment.unique("SKU").uppercased()
+        let request = CreateProductRequest(
+            sku: sku, name: "Product \(sku)", description: "made by a test", category: "tests",
+            price: Money(amount: cents, currency: "EUR"), stock: stock
+        )
+        let reply = try await api.send(.POST, "/products", json: request, token: adminToken)
+        try #require(reply.status == 201, "create product answered \(reply.status): \(reply.text)")
+        return try reply.decode(ProductDTO.self)
+    }
+
+    func product(_ id: UUID) async throws -> ProductDTO {
+        let reply = try await api.send(.GET, "/products/\(id.uuidString.lowercased())")
+        try #require(reply.status == 200, "product answered \(reply.status): \(reply.text)")
+        return try reply.decode(ProductDTO.self)
+    }
+
+    func addToCart(_ productId: UUID, quantity: Int, token: String) async throws -> APIClient.Reply {
+        try await api.send(.POST, "/cart/items", json: AddCartItemRequest(productId: productId, quantity: quantity), token: token)
+    }
+
+    func cart(token: String) async throws -> CartDTO {
+        let reply = try await api.send(.GET, "/cart", token: token)
+        try #require(reply.status == 200, "cart answered \(reply.status): \(reply.text)")
+        return try reply.decode(CartDTO.self)
+    }
+
+    func checkout(token: String) async throws -> APIClient.Reply {
+        try await api.send(.POST, "/orders/checkout", token: token)
+    }
+
+    func order(_ id: UUID, token: String) async throws -> OrderDTO {
+        let reply = try await api.send(.GET, "/orders/\(id.uuidString.lowercased())", token: token)
+        try #require(reply.status == 200, "order answered \(reply.status): \(reply.text)")
+        return try reply.decode(OrderDTO.self)
+    }
+
+    /// Waits until the order reaches a final status, and returns it.
+    func finalOrder(_ id: UUID, token: String, timeout: Duration) async throws -> OrderDTO {
+        let final = try await APIClient.eventually(timeout: timeout, interval: .milliseconds(200)) { () async throws -> OrderDTO? in
+            let order = try await order(id, token: token)
+            return order.status.isFinal ? order : nil
+        }
+        return try #require(final, "order \(id) did not reach a final status within \(timeout)")
+    }
+}

@@ -1,0 +1,84 @@
+import Contracts
+import Foundation
+import OrdersCore
+import PostgresNIO
+import Storage
+import Testing
+import TestSupport
+
+@Suite("Orders store (PostgreSQL)")
+struct OrderRepositoryTests {
+    func newOrder(client: PostgresClient) async throws -> Order {
+        try await Migrator(client: client, logger: TestDatabase.logger).migrate(OrdersMigrations.schema)
+        let now = Date()
+        let lines = [
+            OrderLineDTO(productId: UUID(), sku: "A-1", name: "Alpha", unitPrice: Money(amount: 250, currency: "EUR"), quantity: 2),
+            OrderLineDTO(productId: UUID(), sku: "B-2", name: "Beta", unitPrice: Money(amount: 1000, currency: "EUR"), quantity: 1),
+        ]
+        let dto = OrderDTO(
+            id: UUID(), userId: UUID(), status: .pending, lines: lines, total: Money(amount: 1500, currency: "EUR"),
+            statusReason: nil, createdAt: now, updatedAt: now
+        )
+        let order = Order(dto: dto, email: "buyer@example.com")
+        try await OrderRepository(client: client, logger: TestDatabase.logger).create(order)
+        return order
+    }
+
+    @Test func anOrderIsStoredWithItsLinesAndReadBack() async throws {
+        try await TestDatabase.withClient { client in
+            let order = try await newOrder(client: client)
+            let found = try #require(try await OrderRepository(client: client, logger: TestDatabase.logger).find(id: order.id))
+            #expect(found.dto.lines == order.dto.lines)
+            #expect(found.dto.total == order.dto.total)
+            #expect(found.email == "buyer@example.com")
+            #expect(found.status == .pending)
+            #expect(found.stockLines.map(\.quantity) == [2, 1])
+        }
+    }
+
+    @Test func transitionsAreGuardedByTheCurrentStatusAndRecorded() async throws {
+        try await TestDatabase.withClient { client in
+            let orders = OrderRepository(client: client, logger: TestDatabase.logger)
+            let order = try await newOrder(client: client)
+            #expect(try await orders.transition(order.id, from: [.reserved], to: .confirmed, reason: nil) == false)
+            #expect(try await orders.transition(order.id, from: [.pending], to: .reserved, reason: "stock reserved"))
+            #expect(try await orders.transition(order.id, from: [.pending], to: .reserved, reason: "again") == false)
+            #expect(try await orders.transition(order.id, from: [.reserved], to: .confirmed, reason: "paid"))
+            #expect(try await orders.find(id: order.id)?.status == .confirmed)
+            #expect(try await orders.find(id: order.id)?.dto.statusReason == "paid")
+
+            let rows = try await client.query(
+                "SELECT coalesce(from_status, ''), to_status FROM orders.order_status_history WHERE order_id = \(order.id) ORDER BY id"
+            )
+            var history: [String] = []
+            for try await (from, to) in rows.decode((String, String).self) { history.append("\(from)>\(to)") }
+            #expect(history == [">pending", "pending>reserved", "reserved>confirmed"])
+        }
+    }
+
+    @Test func concurrentTransitionsMoveTheOrderOnce() async throws {
+        try await TestDatabase.withClient { client in
+            let orders = OrderRepository(client: client, logger: TestDatabase.logger)
+            let order = try await newOrder(client: client)
+            let moved = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<10 {
+                    group.addTask { try await orders.transition(order.id, from: [.pending], to: .rejected, reason: "race") }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(moved == 1)
+        }
+    }
+
+    @Test func aPaymentIsRecordedOncePerOrder() async throws {
+        try await TestDatabase.withClient { client in
+            let payments = PaymentRepository(client: client, logger: TestDatabase.logger)
+            let order = try await newOrder(client: client)
+            #expect(try await payments.result(orderId: order.id) == nil)
+            let first = try await payments.record(orderId: order.id, amount: order.dto.total, result: .succeeded(reference: "ref-1"))
+            let second = try await payments.record(orderId: order.id, amount: order.dto.total, result: .declined(reason: "later"))
+            #expect(first == .succeeded(reference: "ref-1"))
+            #expect(second == .succeeded(reference: "ref-1"), "a later answer replaced the recorded charge")
+        }
+    }
+}

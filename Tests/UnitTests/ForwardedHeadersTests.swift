@@ -1,0 +1,46 @@
+import HTTPTypes
+import NIOHTTP1
+import Testing
+
+@testable import Gateway
+
+@Suite("Forwarded headers")
+struct ForwardedHeadersTests {
+    @Test func hopByHopHeadersStayBehindAndForwardingHeadersAreAdded() {
+        var fields = HTTPFields()
+        fields[.host] = "shop.example"
+        fields[.connection] = "keep-alive, X-Secret-Hop"
+        fields[HTTPField.Name("X-Secret-Hop")!] = "1"
+        fields[.authorization] = "Bearer abc"
+        fields[.contentType] = "application/json"
+        fields[HTTPField.Name("Keep-Alive")!] = "timeout=5"
+        fields[HTTPField.Name("X-Forwarded-For")!] = "10.0.0.1"
+        fields[HTTPField.Name("X-Request-Id")!] = "client-chosen"
+
+        let headers = ForwardedHeaders.upstream(from: fields, clientAddress: "192.168.1.9", requestID: "req-1")
+        #expect(headers["Authorization"] == ["Bearer abc"])
+        #expect(headers["Content-Type"] == ["application/json"])
+        #expect(headers["Connection"].isEmpty)
+        #expect(headers["Keep-Alive"].isEmpty)
+        #expect(headers["X-Secret-Hop"].isEmpty)
+        #expect(headers["Host"].isEmpty)
+        #expect(headers["X-Forwarded-For"] == ["10.0.0.1, 192.168.1.9"])
+        #expect(headers["X-Forwarded-Proto"] == ["http"])
+        #expect(headers["X-Forwarded-Host"] == ["shop.example"])
+        #expect(headers["X-Request-Id"] == ["req-1"])
+    }
+
+    @Test func responseHeadersLoseHopByHopOnes() {
+        let headers = HTTPHeaders([
+            ("Content-Type", "application/json"), ("Transfer-Encoding", "chunked"), ("Connection", "close, X-Drop"),
+            ("X-Drop", "1"), ("Location", "/orders/1"), ("X-Request-Id", "upstream-id"),
+        ])
+        let fields = ForwardedHeaders.downstream(from: headers)
+        #expect(fields[.contentType] == "application/json")
+        #expect(fields[.location] == "/orders/1")
+        #expect(fields[.transferEncoding] == nil)
+        #expect(fields[.connection] == nil)
+        #expect(fields[HTTPField.Name("X-Drop")!] == nil)
+        #expect(fields[HTTPField.Name("X-Request-Id")!] == nil)
+    }
+}

@@ -1,0 +1,86 @@
+import Contracts
+import Foundation
+import Hummingbird
+import ServiceKit
+import Testing
+
+@Suite("Problem documents")
+struct HTTPProblemTests {
+    @Test func validationProblemsListEveryField() throws {
+        var validator = Validator()
+        validator.check(false, "quantity", "must be at least 1")
+        validator.check(true, "productId", "never reported")
+        validator.checkLength("   ", "name", 1...100)
+        do {
+            try validator.validate()
+            Issue.record("validated invalid input")
+        } catch {
+            #expect(error.status == .badRequest)
+            let problem = error.problem(instance: "/cart/items")
+            #expect(problem.status == 400)
+            #expect(problem.title == "Bad Request")
+            #expect(problem.type == "https://shop.example/problems/bad-request")
+            #expect(problem.instance == "/cart/items")
+            #expect(problem.errors?.map(\.field) == ["quantity", "name"])
+            #expect(problem.detail == "The request has invalid fields: quantity, name.")
+        }
+    }
+
+    @Test func theResponseIsProblemJSON() throws {
+        let problem = HTTPProblem.unavailable("Try again.", retryAfterSeconds: 7)
+        let response = HTTPProblem.response(for: problem.problem(instance: nil), status: problem.status, headers: problem.headers)
+        #expect(response.status == .serviceUnavailable)
+        #expect(response.headers[.contentType] == "application/problem+json")
+        #expect(response.headers[.retryAfter] == "7")
+    }
+
+    @Test func decodingErrorsNameTheField() throws {
+        struct Body: Decodable { var quantity: Int; var productId: UUID }
+        func problem(for json: String) -> HTTPProblem? {
+            do {
+                _ = try ShopJSON.decoder.decode(Body.self, from: Data(json.utf8))
+                return nil
+            } catch let error as DecodingError {
+                return HTTPProblem.decoding(error)
+            } catch {
+                return nil
+            }
+        }
+        #expect(problem(for: #"{"quantity": "x", "productId": "\#(UUID())"}"#)?.errors == [.init(field: "quantity", message: "expected an integer")])
+        #expect(problem(for: #"{"quantity": 1}"#)?.errors == [.init(field: "productId", message: "is required")])
+        #expect(problem(for: #"{"quantity": 1,"#)?.detail == "The body is not valid JSON.")
+        #expect(problem(for: #"{"quantity": null, "productId": "\#(UUID())"}"#)?.errors?.first?.field == "quantity")
+    }
+}
+
+@Suite("Access tokens")
+struct AccessTokenTests {
+    let secret = "unit-test-secret-0123456789abcdef0123456789"
+
+    @Test func aSignedTokenVerifiesWithTheSameSecretOnly() async throws {
+        let tokens = try await AccessTokens(secret: secret, lifetime: .seconds(60))
+        let userId = UUID()
+        let token = try await tokens.sign(userId: userId, email: "a@example.com", role: .admin)
+        let identity = try #require(await tokens.verify(token))
+        #expect(identity.userId == userId)
+        #expect(identity.role == .admin)
+        #expect(identity.email == "a@example.com")
+
+        let other = try await AccessTokens(secret: secret + "x", lifetime: .seconds(60))
+        #expect(await other.verify(token) == nil)
+        #expect(await tokens.verify(token + "x") == nil)
+        #expect(await tokens.verify("garbage") == nil)
+    }
+
+    @Test func anExpiredTokenIsRefused() async throws {
+        let tokens = try await AccessTokens(secret: secret, lifetime: .seconds(60))
+        let token = try await tokens.sign(userId: UUID(), email: "a@example.com", role: .customer, now: Date().addingTimeInterval(-120))
+        #expect(await tokens.verify(token) == nil)
+    }
+
+    @Test func aShortSecretIsRefusedAtStart() async {
+        await #expect(throws: SettingsError.self) {
+            _ = try await AccessTokens(secret: "short", lifetime: .seconds(60))
+        }
+    }
+}
