@@ -15,6 +15,7 @@ _MESSAGES = re.compile(r"^/api/v1/messages/?$")
 _MESSAGE = re.compile(r"^/api/v1/messages/(?P<id>[^/]+)/?$")
 _V2_MESSAGES = re.compile(r"^/api/v2/messages/?$")
 _V2_SEARCH = re.compile(r"^/api/v2/search/?$")
+_NO_BODY = object()  # an empty response body, unlike None, which is sent as JSON `null`
 
 
 def _positive_int(params, name):
@@ -39,8 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 (BaseHTTPRequestHandler's signature)
         log.debug("%s %s", self.address_string(), format % args)
 
-    def _send(self, status, payload=None, content_type="text/json"):
-        body = b"" if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    def _send(self, status, payload=_NO_BODY, content_type="text/json"):
+        body = b"" if payload is _NO_BODY else json.dumps(payload, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
