@@ -63,6 +63,24 @@ rabbitmq_status() {
   fi
 }
 
+# Waits until the node has booted with its plugins (`rabbitmqctl wait` on its pid file),
+# giving up early when the launcher in pid file $1 exits first (a node that failed to boot).
+rabbitmq_await_boot() {
+  local launcher_pid_file=$1 waiter status=0
+  rabbitmq_ctl wait --timeout 90 "$RABBITMQ_PID_FILE" >>"$RABBITMQ_LOG" 2>&1 &
+  waiter=$!
+  while process_alive "$waiter"; do
+    if ! pid_file_alive "$launcher_pid_file"; then
+      kill "$waiter" 2>/dev/null
+      warn "rabbitmq: the node exited while starting"
+      break
+    fi
+    sleep 0.2
+  done
+  wait "$waiter" || status=$?
+  return "$status"
+}
+
 rabbitmq_start() {
   local launcher_pid_file
   rabbitmq_paths
@@ -79,8 +97,7 @@ rabbitmq_start() {
   launcher_pid_file=$STACK_RUN_DIR/rabbitmq-launcher.pid
   spawn_background "$launcher_pid_file" "$RABBITMQ_LOG" \
     env "${RABBITMQ_ENV[@]}" "$RABBITMQ_BIN/rabbitmq-server"
-  # `wait` blocks until the pid file appears and the broker and its plugins have booted.
-  if ! rabbitmq_ctl wait --timeout 90 "$RABBITMQ_PID_FILE" >>"$RABBITMQ_LOG" 2>&1; then
+  if ! rabbitmq_await_boot "$launcher_pid_file"; then
     print_log_tail "$RABBITMQ_LOG"
     print_log_tail "$STACK_LOG_DIR/rabbitmq/$RABBITMQ_NODE.log"
     stop_pid_files "$launcher_pid_file" >/dev/null
