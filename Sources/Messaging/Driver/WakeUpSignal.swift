@@ -1,4 +1,4 @@
-import CShims
+internal import CShims
 import Glibc
 
 /// An eventfd the driver thread polls beside the AMQP socket, so a submitted command or a

@@ -1,5 +1,5 @@
-import CRabbitMQ
-import CShims
+internal import CRabbitMQ
+internal import CShims
 
 /// A method frame the broker sent on its own initiative, copied out of rabbitmq-c's memory.
 enum IncomingMethod {

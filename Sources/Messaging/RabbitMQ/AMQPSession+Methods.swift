@@ -1,5 +1,5 @@
-import CRabbitMQ
-import CShims
+internal import CRabbitMQ
+internal import CShims
 
 /// The AMQP methods the connection uses, each a thin, checked call into rabbitmq-c.
 extension AMQPSession {

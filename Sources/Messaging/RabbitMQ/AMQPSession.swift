@@ -1,5 +1,5 @@
-import CRabbitMQ
-import CShims
+internal import CRabbitMQ
+internal import CShims
 import Foundation
 
 /// One live rabbitmq-c connection: socket, login, channels and the replies of synchronous
@@ -15,6 +15,8 @@ final class AMQPSession {
     private(set) var openChannels: [UInt16: UInt64] = [:]
     /// The highest channel number the broker allows.
     let channelMax: UInt16
+    /// The channel ``freeChannel(from:)`` handed out last.
+    private var lastAllocatedChannel: UInt16 = 0
 
     /// Connects and logs in, or throws ``AMQPError/connectionFailed(host:port:reason:)``.
     init(configuration: AMQPConfiguration) throws(AMQPError) {
@@ -78,12 +80,19 @@ final class AMQPSession {
         openChannels[channel]
     }
 
-    /// The lowest free channel number from `lowest` up.
+    /// A free channel number from `lowest` up, continuing after the last one handed out
+    /// (wrapping around) rather than reusing the lowest: frames rabbitmq-c queued for a channel
+    /// that was just closed must not be mistaken for frames of its successor.
     func freeChannel(from lowest: UInt16) -> UInt16? {
-        var candidate = lowest
-        while candidate <= channelMax {
-            if openChannels[candidate] == nil { return candidate }
-            candidate += 1
+        guard lowest <= channelMax else { return nil }
+        let count = Int(channelMax) - Int(lowest) + 1
+        let start = max(lastAllocatedChannel, lowest - 1)
+        for step in 1...count {
+            let candidate = UInt16(Int(lowest) + (Int(start) - Int(lowest) + step) % count)
+            if openChannels[candidate] == nil {
+                lastAllocatedChannel = candidate
+                return candidate
+            }
         }
         return nil
     }

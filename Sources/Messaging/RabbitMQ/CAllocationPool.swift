@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 import Foundation
 
 /// Memory for the C structures handed to rabbitmq-c (strings, tables, properties) for the

@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 import Foundation
 
 /// Copies of rabbitmq-c's decoded data into Swift values. The C memory belongs to

@@ -1,4 +1,4 @@
-import CRabbitMQ
+internal import CRabbitMQ
 
 /// Field tables in their AMQP wire form, through rabbitmq-c's own encoder and decoder.
 /// The header-coding unit tests use it to check what the broker would see.

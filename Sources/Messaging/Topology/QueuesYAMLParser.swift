@@ -1,4 +1,4 @@
-import Yams
+internal import Yams
 
 /// Reads `queues.yaml` into policies: per-queue keys overlay `defaults`, which overlay the
 /// built-in defaults. Every error names its key path.
