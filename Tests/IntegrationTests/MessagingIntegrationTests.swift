@@ -113,7 +113,7 @@ struct MessagingIntegrationTests {
         }
     }
 
-    @Test("a message no queue accepts fails with unroutable; its batch neighbours succeed")
+    @Test("a message no queue accepts fails with unroutable; its batch neighbours succeed; a missing exchange fails only its publish")
     func unroutable() async throws {
         let queue = Broker.uniqueQueue("routable")
         let missing = Broker.uniqueQueue("missing")
@@ -133,6 +133,31 @@ struct MessagingIntegrationTests {
             #expect(throws: AMQPError.unroutable(routingKey: missing, reason: "312 NO_ROUTE")) { try results[1].get() }
             #expect((try? results[2].get()) != nil)
             try await Broker.eventually("2 routed messages") { try await connection.queueState(queue)?.messageCount == 2 }
+
+            // A missing exchange closes the publishing channel: that publish fails, the next works.
+            let error = await #expect(throws: AMQPError.self) {
+                try await connection.publish(OutgoingMessage(exchange: "msgtest.no-such-exchange", routingKey: queue, body: [4]))
+            }
+            guard case .channelClosed(404, _) = error else {
+                Issue.record("expected channelClosed(404), got \(String(describing: error))")
+                return
+            }
+            try await connection.publish(OutgoingMessage(routingKey: queue, body: [5]))
+            #expect(try await connection.purge(queue: queue) == 3)
+            try await connection.deleteQueue(queue)
+        }
+    }
+
+    @Test("a queue that refuses a message (full, reject-publish) makes the broker nack it")
+    func nacked() async throws {
+        let queue = Broker.uniqueQueue("full")
+        try await Broker.withConnection(try Broker.configuration(name: "nack")) { connection in
+            try await connection.declare([QueueDeclaration(name: queue, arguments: ["x-max-length": 1, "x-overflow": "reject-publish"])])
+            try await connection.publish(OutgoingMessage(routingKey: queue, body: [1], properties: MessageProperties(messageID: "fits")))
+            await #expect(throws: AMQPError.nacked(messageID: "overflows")) {
+                try await connection.publish(OutgoingMessage(routingKey: queue, body: [2], properties: MessageProperties(messageID: "overflows")))
+            }
+            #expect(try await connection.queueState(queue)?.messageCount == 1)
             try await connection.deleteQueue(queue)
         }
     }
