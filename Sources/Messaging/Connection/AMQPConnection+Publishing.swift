@@ -6,6 +6,9 @@ extension AMQPConnection {
     ///   not have been enqueued: retry, relying on idempotent consumers),
     ///   ``AMQPError/channelClosed(code:text:)`` (e.g. a missing exchange),
     ///   ``AMQPError/timeout(operation:)`` when no connection came in time, ``AMQPError/shutdown``.
+    ///
+    /// Cancelling the calling task does not withdraw a publish: the call still returns the
+    /// broker's verdict (confirms take milliseconds).
     public func publish(_ message: OutgoingMessage) async throws {
         try await publish([message])
     }
