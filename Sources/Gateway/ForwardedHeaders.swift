@@ -12,8 +12,8 @@ enum ForwardedHeaders {
 
     /// The request headers for the upstream: the client's, minus hop-by-hop ones (and any the
     /// client's `Connection` header names), plus `X-Forwarded-For`, `X-Forwarded-Proto`,
-    /// `X-Forwarded-Host` and the request id.
-    static func upstream(from fields: HTTPFields, clientAddress: String?, requestID: String) -> HTTPHeaders {
+    /// `X-Forwarded-Host` (the request's authority, its `Host`) and the request id.
+    static func upstream(from fields: HTTPFields, authority: String?, clientAddress: String?, requestID: String) -> HTTPHeaders {
         let named = connectionNamed(fields)
         var headers = HTTPHeaders()
         for field in fields {
@@ -32,8 +32,8 @@ enum ForwardedHeaders {
         if !headers.contains(name: "X-Forwarded-Proto") {
             headers.add(name: "X-Forwarded-Proto", value: "http")
         }
-        if let host = fields[.host] ?? fields[HTTPField.Name(":authority")!], !headers.contains(name: "X-Forwarded-Host") {
-            headers.add(name: "X-Forwarded-Host", value: host)
+        if let authority, !headers.contains(name: "X-Forwarded-Host") {
+            headers.add(name: "X-Forwarded-Host", value: authority)
         }
         headers.add(name: "X-Request-Id", value: requestID)
         return headers

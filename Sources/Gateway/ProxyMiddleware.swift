@@ -27,6 +27,7 @@ struct ProxyMiddleware: RouterMiddleware {
         upstreamRequest.method = HTTPMethod(rawValue: request.method.rawValue)
         upstreamRequest.headers = ForwardedHeaders.upstream(
             from: request.headers,
+            authority: request.head.authority,
             clientAddress: context.remoteAddress,
             requestID: context.requestID
         )

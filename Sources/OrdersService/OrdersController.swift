@@ -54,7 +54,7 @@ struct OrdersController: Sendable {
             )
         } catch {
             logger.error("order.placed not confirmed by the broker; failing the order", metadata: ["error": "\(error)"])
-            try? await orders.transition(order.id, from: [.pending], to: .failed, reason: "could not be queued for processing")
+            _ = try? await orders.transition(order.id, from: [.pending], to: .failed, reason: "could not be queued for processing")
             throw HTTPProblem.unavailable("Orders cannot be accepted right now; nothing was charged or reserved. Try again shortly.")
         }
         logger.info("order placed", metadata: ["order.total": "\(total.formatted)", "order.lines": "\(dto.lines.count)"])

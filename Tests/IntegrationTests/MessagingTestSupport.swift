@@ -135,7 +135,7 @@ final class DeliveryCollector: Sendable {
 /// Closes connections from the broker's side, as a broker restart or an operator would.
 ///
 /// Uses the management API when `RABBITMQ_MANAGEMENT_URL` is set (e.g.
-/// `http://shop:shop@127.0.0.1:15672`), else `rabbitmqctl` against `RABBITMQ_NODENAME`
+/// `http://127.0.0.1:15672`, with the credentials of `AMQP_URL` unless it has its own), else `rabbitmqctl` against `RABBITMQ_NODENAME`
 /// (with `RABBITMQ_ERLANG_COOKIE` if the node's cookie is not the caller's). It closes only the
 /// connections with the given name, so tests running beside it are not disturbed.
 enum BrokerSideControl {
@@ -155,8 +155,10 @@ enum BrokerSideControl {
 
     private static func closeWithManagementAPI(baseURL: String, name: String) async throws {
         var components = try #require(URLComponents(string: baseURL), "RABBITMQ_MANAGEMENT_URL is not a URL")
-        let user = components.user ?? "guest"
-        let password = components.password ?? "guest"
+        // Without credentials in the URL, the management API takes the AMQP user's.
+        let amqp = ProcessInfo.processInfo.environment["AMQP_URL"].flatMap(URLComponents.init(string:))
+        let user = components.user ?? amqp?.user ?? "guest"
+        let password = components.password ?? amqp?.password ?? "guest"
         components.user = nil
         components.password = nil
         let base = try #require(components.url)

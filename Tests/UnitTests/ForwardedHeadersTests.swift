@@ -8,7 +8,6 @@ import Testing
 struct ForwardedHeadersTests {
     @Test func hopByHopHeadersStayBehindAndForwardingHeadersAreAdded() {
         var fields = HTTPFields()
-        fields[.host] = "shop.example"
         fields[.connection] = "keep-alive, X-Secret-Hop"
         fields[HTTPField.Name("X-Secret-Hop")!] = "1"
         fields[.authorization] = "Bearer abc"
@@ -17,7 +16,9 @@ struct ForwardedHeadersTests {
         fields[HTTPField.Name("X-Forwarded-For")!] = "10.0.0.1"
         fields[HTTPField.Name("X-Request-Id")!] = "client-chosen"
 
-        let headers = ForwardedHeaders.upstream(from: fields, clientAddress: "192.168.1.9", requestID: "req-1")
+        let headers = ForwardedHeaders.upstream(
+            from: fields, authority: "shop.example", clientAddress: "192.168.1.9", requestID: "req-1"
+        )
         #expect(headers["Authorization"] == ["Bearer abc"])
         #expect(headers["Content-Type"] == ["application/json"])
         #expect(headers["Connection"].isEmpty)
