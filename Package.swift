@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.0.0"..<"5.0.0"),
     ],
     targets: [
         // MARK: C clients
@@ -48,9 +49,10 @@ let package = Package(
             pkgConfig: "librabbitmq",
             providers: [.apt(["librabbitmq-dev"])]
         ),
+        // No pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM rejects with a
+        // warning; the headers are found as <hiredis/hiredis.h> and the module map links hiredis.
         .systemLibrary(
             name: "CHiredis",
-            pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
         .systemLibrary(
@@ -76,6 +78,7 @@ let package = Package(
             name: "RedisStore",
             dependencies: [
                 "CHiredis",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -195,7 +198,7 @@ let package = Package(
 
         .testTarget(
             name: "UnitTests",
-            dependencies: ["Contracts", "Messaging", "ServiceKit", "WorkerRuntime", "Gateway", "CartCore", "EmailsCore", "Mail"],
+            dependencies: ["Contracts", "Messaging", "ServiceKit", "WorkerRuntime", "Gateway", "CartCore", "EmailsCore", "Mail", "RedisStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
