@@ -112,6 +112,7 @@ let package = Package(
             name: "ServiceKit",
             dependencies: [
                 "Contracts", "Messaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),

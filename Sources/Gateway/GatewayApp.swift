@@ -19,21 +19,39 @@ struct GatewayApp {
                 bootstrap.logger.info("route", metadata: ["prefix": "\(route.prefix)", "upstream": "\(route.upstream)"])
             }
             let timeout = try bootstrap.config.integer("gateway.timeoutSeconds", default: 30, in: 1...600)
-            let router = makeRouter(table: table, http: HTTPClient.shared, timeout: .seconds(Int64(timeout)), metrics: bootstrap.metrics)
-            try await bootstrap.run(router: router, defaultPort: 3000, services: [])
+            let maxBodyBytes = try bootstrap.config.integer("gateway.maxBodyBytes", default: 10 << 20, in: 1...(1 << 30))
+            let connectTimeout = try bootstrap.config.integer("gateway.connectTimeoutMs", default: 2000, in: 10...60_000)
+            let http = HTTPClient(configuration: upstreamClientConfiguration(connectTimeout: .milliseconds(Int64(connectTimeout))))
+            let router = makeRouter(
+                table: table, http: http, timeout: .seconds(Int64(timeout)), maxBodyBytes: maxBodyBytes, metrics: bootstrap.metrics
+            )
+            try await bootstrap.run(router: router, defaultPort: 3000, services: [HTTPClientService(client: http)])
         }
     }
 }
 
 extension GatewayApp {
+    /// The upstream client: keep-alive pools per upstream, and a dead upstream fails within
+    /// `connectTimeout` (connection attempts are retried with backoff only that long).
+    static func upstreamClientConfiguration(connectTimeout: TimeAmount) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = connectTimeout
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        return configuration
+    }
+
     /// The gateway's router: the standard one (no authentication: the services check tokens
     /// themselves) with `/ready` probing every upstream, and the proxy in front of the rest.
-    static func makeRouter(table: RouteTable, http: HTTPClient, timeout: TimeAmount, metrics: PrometheusCollectorRegistry) -> Router<ShopRequestContext> {
+    static func makeRouter(
+        table: RouteTable, http: HTTPClient, timeout: TimeAmount, maxBodyBytes: Int, metrics: PrometheusCollectorRegistry
+    ) -> Router<ShopRequestContext> {
         let readiness = table.upstreams.map { upstream in
             ReadinessCheck(upstream.description) { await UpstreamProbe.isHealthy(upstream, http: http) }
         }
         let router = ShopRouter.make(metrics: metrics, tokens: nil, readiness: readiness)
-        router.add(middleware: ProxyMiddleware(table: table, http: http, timeout: timeout))
+        router.add(middleware: ProxyMiddleware(table: table, http: http, timeout: timeout, maxBodyBytes: maxBodyBytes))
         return router
     }
 }

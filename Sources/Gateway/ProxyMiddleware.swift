@@ -8,7 +8,9 @@ import ServiceKit
 
 /// Forwards every request whose path matches a route to that route's upstream: method,
 /// path, query, headers (minus hop-by-hop ones, plus `X-Forwarded-*` and `X-Request-Id`)
-/// and body, both ways streamed. A path no route matches goes on to the gateway's own routes
+/// and body. The response body streams through; the request body is read whole first (up
+/// to `maxBodyBytes`, else `413`): Hummingbird reads the next request from the same
+/// connection as soon as the handler returns, so no upload may still be running then. A path no route matches goes on to the gateway's own routes
 /// (`/health`...) and otherwise ends as a `404` problem; an upstream that does not answer
 /// gives `502`, one that is too slow `504`.
 struct ProxyMiddleware: RouterMiddleware {
@@ -17,6 +19,7 @@ struct ProxyMiddleware: RouterMiddleware {
     let table: RouteTable
     let http: HTTPClient
     let timeout: TimeAmount
+    let maxBodyBytes: Int
 
     func handle(_ request: Request, context: ShopRequestContext, next: (Request, ShopRequestContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -32,8 +35,13 @@ struct ProxyMiddleware: RouterMiddleware {
             requestID: context.requestID
         )
         if request.method != .get, request.method != .head {
-            let length = request.headers[.contentLength].flatMap(Int.init)
-            upstreamRequest.body = .stream(request.body, length: length.map { .known(Int64($0)) } ?? .unknown)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: maxBodyBytes)
+            } catch {
+                throw HTTPProblem(.contentTooLarge, detail: "The request body is larger than \(maxBodyBytes) bytes.")
+            }
+            upstreamRequest.body = .bytes(body)
         }
 
         let response: HTTPClientResponse

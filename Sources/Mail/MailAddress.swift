@@ -89,3 +89,10 @@ extension StringProtocol {
         return text[first...last]
     }
 }
+
+extension MailAddress {
+    /// The part after the `@`: `example.com` for `shop@example.com`.
+    public var domain: String {
+        address.split(separator: "@").last.map(String.init) ?? "localhost"
+    }
+}

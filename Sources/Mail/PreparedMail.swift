@@ -62,7 +62,7 @@ struct PreparedMail: Sendable, Equatable {
 
     /// `<id@domain>` from a caller's id (brackets optional, domain added if missing) or a random one.
     static func messageID(_ given: String?, sender: MailAddress) throws(MailError) -> String {
-        let domain = sender.address.split(separator: "@").last.map(String.init) ?? "localhost"
+        let domain = sender.domain
         guard var id = given else {
             var generator = SystemRandomNumberGenerator()
             let random = (0..<2).map { _ in String(generator.next() as UInt64, radix: 36) }.joined(separator: ".")

@@ -21,11 +21,11 @@ public struct Migrator: Sendable {
         }
         let name = schema.schema
         return try await client.withConnection { connection in
-            _ = try await connection.simpleQuery("BEGIN").get()
+            try await execute("BEGIN", on: connection)
             do {
                 let lockKey = "shop.migrations.\(name)"
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
-                _ = try await connection.simpleQuery(
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
+                try await execute(
                     """
                     CREATE SCHEMA IF NOT EXISTS \(name);
                     CREATE TABLE IF NOT EXISTS \(name).schema_migrations (
@@ -33,8 +33,9 @@ public struct Migrator: Sendable {
                         name text NOT NULL,
                         applied_at timestamptz NOT NULL DEFAULT now()
                     );
-                    """
-                ).get()
+                    """,
+                    on: connection
+                )
                 var applied = Set<Int>()
                 let rows = try await connection.query(
                     PostgresQuery(unsafeSQL: "SELECT version FROM \(name).schema_migrations"), logger: logger
@@ -45,11 +46,11 @@ public struct Migrator: Sendable {
                 var appliedNow: [Int] = []
                 for migration in schema.migrations where !applied.contains(migration.version) {
                     do {
-                        _ = try await connection.simpleQuery(migration.sql).get()
+                        try await execute(migration.sql, on: connection)
                     } catch {
                         throw MigrationError(schema: name, version: migration.version, reason: String(reflecting: error))
                     }
-                    try await connection.query(
+                    _ = try await connection.query(
                         PostgresQuery(
                             unsafeSQL: "INSERT INTO \(name).schema_migrations (version, name) VALUES ($1, $2)",
                             binds: {
@@ -67,12 +68,19 @@ public struct Migrator: Sendable {
                         metadata: ["schema": "\(name)", "version": "\(migration.version)", "migration": "\(migration.name)"]
                     )
                 }
-                _ = try await connection.simpleQuery("COMMIT").get()
+                try await execute("COMMIT", on: connection)
                 return appliedNow
             } catch {
-                _ = try? await connection.simpleQuery("ROLLBACK").get()
+                try? await execute("ROLLBACK", on: connection)
                 throw error
             }
+        }
+    }
+
+    /// Runs each statement of `script` in turn (one prepared statement each).
+    private func execute(_ script: String, on connection: PostgresConnection) async throws {
+        for statement in SQLScript.statements(in: script) {
+            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
     }
 }

@@ -34,6 +34,9 @@ struct GatewayProxyTests {
         if request.uri.path.hasSuffix("/slow") {
             try await Task.sleep(for: .seconds(3))
         }
+        if request.uri.path.hasSuffix("/early") {
+            return Response(status: .unauthorized)  // answers without reading the body
+        }
         let body = try await request.body.collect(upTo: 1 << 20)
         var headers: [String: String] = [:]
         for field in request.headers {
@@ -47,9 +50,14 @@ struct GatewayProxyTests {
         return response
     }
 
+    /// The upstream client the gateway uses (dead upstreams fail within a second).
+    static let http = HTTPClient(configuration: GatewayApp.upstreamClientConfiguration(connectTimeout: .seconds(1)))
+
     func gateway(routes: String, timeout: TimeAmount = .seconds(30)) throws -> some ApplicationProtocol {
         let configuration = try GatewayConfiguration(json: Data(routes.utf8), environment: [:])
-        let router = GatewayApp.makeRouter(table: RouteTable(configuration), http: HTTPClient.shared, timeout: timeout, metrics: PrometheusCollectorRegistry())
+        let router = GatewayApp.makeRouter(
+            table: RouteTable(configuration), http: Self.http, timeout: timeout, maxBodyBytes: 1024, metrics: PrometheusCollectorRegistry()
+        )
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
@@ -85,6 +93,27 @@ struct GatewayProxyTests {
                     #expect(echo.method == "DELETE")
                     #expect(echo.path == "/orders")
                     #expect(response.headers[HTTPField.Name("X-Request-Id")!]?.isEmpty == false, "the gateway made no request id")
+                }
+            }
+        }
+    }
+
+    @Test func anEarlyAnswerAndAnOversizedBodyLeaveTheConnectionUsable() async throws {
+        try await upstream().test(.live) { upstreamClient in
+            let port = try #require(upstreamClient.port)
+            let gateway = try gateway(routes: #"{"/orders": "http://127.0.0.1:\#(port)"}"#)
+            try await gateway.test(.live) { client in
+                for _ in 0..<3 {
+                    try await client.execute(uri: "/orders/early", method: .post, body: ByteBuffer(repeating: 65, count: 900)) { response in
+                        #expect(response.status == .unauthorized)
+                    }
+                }
+                try await client.execute(uri: "/orders/big", method: .post, body: ByteBuffer(repeating: 65, count: 5000)) { response in
+                    #expect(response.status == .contentTooLarge)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+                try await client.execute(uri: "/orders/after", method: .post, body: ByteBuffer(string: "ok")) { response in
+                    #expect(response.status == .created)
                 }
             }
         }

@@ -5,6 +5,11 @@ import Foundation
 public enum TestEnvironment {
     public struct Missing: Error, CustomStringConvertible {
         public var variable: String
+
+        public init(variable: String) {
+            self.variable = variable
+        }
+
         public var description: String {
             "\(variable) is not set: run the tests with scripts/test, which starts the test stack and sets it"
         }

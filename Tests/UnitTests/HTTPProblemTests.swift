@@ -37,14 +37,9 @@ struct HTTPProblemTests {
     @Test func decodingErrorsNameTheField() throws {
         struct Body: Decodable { var quantity: Int; var productId: UUID }
         func problem(for json: String) -> HTTPProblem? {
-            do {
-                _ = try ShopJSON.decoder.decode(Body.self, from: Data(json.utf8))
-                return nil
-            } catch let error as DecodingError {
-                return HTTPProblem.decoding(error)
-            } catch {
-                return nil
-            }
+            let result = Result { try ShopJSON.decoder.decode(Body.self, from: Data(json.utf8)) }
+            guard case .failure(let error) = result, let decodingError = error as? DecodingError else { return nil }
+            return HTTPProblem.decoding(decodingError)
         }
         #expect(problem(for: #"{"quantity": "x", "productId": "\#(UUID())"}"#)?.errors == [.init(field: "quantity", message: "expected an integer")])
         #expect(problem(for: #"{"quantity": 1}"#)?.errors == [.init(field: "productId", message: "is required")])
