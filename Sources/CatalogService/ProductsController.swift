@@ -28,7 +28,7 @@ struct ProductsController: Sendable {
     /// `GET /products/:id`: one active product with its stock.
     @Sendable func show(request: Request, context: ShopRequestContext) async throws -> JSONResponse<ProductDTO> {
         let id = try context.parameters.requireUUID("id")
-        let product = try await cache.value(for: "product:\(id.uuidString.lowercased())") {
+        let product = try await cache.value(for: "product:\(id.uuidString)") {
             try await products.find(id: id)
         }
         guard let product, product.active else {
@@ -47,6 +47,6 @@ struct ProductsController: Sendable {
         }
         await cache.invalidate()
         context.logger.info("product created", metadata: ["product.id": "\(product.id)", "product.sku": "\(product.sku)"])
-        return JSONResponse(product, status: .created, headers: [.location: "/products/\(product.id.uuidString.lowercased())"])
+        return JSONResponse(product, status: .created, headers: [.location: "/products/\(product.id.uuidString)"])
     }
 }

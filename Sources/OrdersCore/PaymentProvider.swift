@@ -19,6 +19,6 @@ public struct AlwaysApprovingPaymentProvider: PaymentProvider {
     public init() {}
 
     public func charge(orderId: UUID, amount: Money) async throws -> PaymentResult {
-        .succeeded(reference: "sim_\(orderId.uuidString.lowercased())")
+        .succeeded(reference: "sim_\(orderId.uuidString)")
     }
 }

@@ -45,7 +45,7 @@ struct OrdersController: Sendable {
         logger[metadataKey: "order.id"] = "\(order.id)"
         try await orders.create(order)
 
-        let orderId = order.id.uuidString.lowercased()
+        let orderId = order.id.uuidString
         do {
             try await publisher.publish(
                 OrderPlaced(orderId: order.id, userId: order.userId, lines: order.stockLines),

@@ -26,7 +26,7 @@ struct SeedCommand: AsyncParsableCommand {
         try await environment.withPostgres { client in
             let admin = try await UserRepository(client: client, logger: environment.logger)
                 .upsertAdmin(email: email, name: "Administrator", passwordHash: passwordHash)
-            print("admin: \(admin.email) (\(admin.id.uuidString.lowercased()))")
+            print("admin: \(admin.email) (\(admin.id.uuidString))")
             guard !adminOnly else { return }
             let products = ProductRepository(client: client, logger: environment.logger)
             var created = 0

@@ -135,9 +135,9 @@ struct BadInputTests {
         let stranger = try await shop.newCustomer()
         #expect(try await shop.addToCart(product.id, quantity: 1, token: owner.token).status == 200)
         let order = try await shop.checkout(token: owner.token).decode(OrderDTO.self)
-        let reply = try await shop.api.send(.GET, "/orders/\(order.id.uuidString.lowercased())", token: stranger.token)
+        let reply = try await shop.api.send(.GET, "/orders/\(order.id.uuidString)", token: stranger.token)
         expectProblem(reply, 404)
-        #expect(!reply.text.contains(owner.user.id.uuidString.lowercased()))
+        #expect(!reply.text.contains(owner.user.id.uuidString))
     }
 
     @Test func unknownRouteAtTheGateway() async throws {

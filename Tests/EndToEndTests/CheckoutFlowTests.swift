@@ -31,12 +31,12 @@ struct CheckoutFlowTests {
         let pending = try placed.decode(OrderDTO.self)
         #expect(pending.status == .pending)
         #expect(pending.total == cart.total)
-        #expect(placed.headers.first(name: "location") == "/orders/\(pending.id.uuidString.lowercased())")
+        #expect(placed.headers.first(name: "location") == "/orders/\(pending.id.uuidString)")
 
         let order = try await shop.finalOrder(pending.id, token: customer.token, timeout: .seconds(10))
         #expect(order.status == .confirmed)
 
-        let orderId = pending.id.uuidString.lowercased()
+        let orderId = pending.id.uuidString
         let mail = try MailCatcher()
         let email = try await APIClient.eventually(timeout: .seconds(10)) {
             try await mail.messages(to: customer.user.email).first { $0.subject.contains(orderId) }
@@ -75,7 +75,7 @@ struct CheckoutFlowTests {
         #expect(rejected.status == .rejected)
         #expect(rejected.statusReason?.contains("not enough stock") == true)
 
-        let orderId = loser.id.uuidString.lowercased()
+        let orderId = loser.id.uuidString
         let mail = try MailCatcher()
         let email = try await APIClient.eventually(timeout: .seconds(10)) {
             try await mail.messages(to: second.user.email).first { $0.subject.contains(orderId) }

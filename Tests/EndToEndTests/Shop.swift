@@ -48,7 +48,7 @@ struct Shop {
     }
 
     func product(_ id: UUID) async throws -> ProductDTO {
-        let reply = try await api.send(.GET, "/products/\(id.uuidString.lowercased())")
+        let reply = try await api.send(.GET, "/products/\(id.uuidString)")
         try #require(reply.status == 200, "product answered \(reply.status): \(reply.text)")
         return try reply.decode(ProductDTO.self)
     }
@@ -68,7 +68,7 @@ struct Shop {
     }
 
     func order(_ id: UUID, token: String) async throws -> OrderDTO {
-        let reply = try await api.send(.GET, "/orders/\(id.uuidString.lowercased())", token: token)
+        let reply = try await api.send(.GET, "/orders/\(id.uuidString)", token: token)
         try #require(reply.status == 200, "order answered \(reply.status): \(reply.text)")
         return try reply.decode(OrderDTO.self)
     }

@@ -5,7 +5,7 @@ import OrdersCore
 enum OrderEmails {
     static func confirmed(_ order: Order) -> SendEmail {
         SendEmail(
-            idempotencyKey: "order-confirmed:\(order.id.uuidString.lowercased())",
+            idempotencyKey: "order-confirmed:\(order.id.uuidString)",
             to: order.email,
             template: .orderConfirmed,
             variables: variables(of: order)
@@ -16,7 +16,7 @@ enum OrderEmails {
         var variables = variables(of: order)
         variables["reason"] = .string(reason)
         return SendEmail(
-            idempotencyKey: "order-rejected:\(order.id.uuidString.lowercased())",
+            idempotencyKey: "order-rejected:\(order.id.uuidString)",
             to: order.email,
             template: .orderRejected,
             variables: variables
@@ -25,7 +25,7 @@ enum OrderEmails {
 
     private static func variables(of order: Order) -> [String: JSONValue] {
         [
-            "orderId": .string(order.id.uuidString.lowercased()),
+            "orderId": .string(order.id.uuidString),
             "total": .string(order.dto.total.formatted),
             "lines": .array(
                 order.dto.lines.map { line in

@@ -25,7 +25,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         }
         var context = context
         context.identity = identity
-        context.logger[metadataKey: "user.id"] = .string(identity.userId.uuidString.lowercased())
+        context.logger[metadataKey: "user.id"] = "\(identity.userId)"
         return try await next(request, context)
     }
 }
