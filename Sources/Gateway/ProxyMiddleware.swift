@@ -34,6 +34,7 @@ struct ProxyMiddleware: RouterMiddleware {
             clientAddress: context.remoteAddress,
             requestID: context.requestID
         )
+        upstreamRequest.headers.replaceOrAdd(name: "traceparent", value: context.traceParent.child().description)
         if request.method != .get, request.method != .head {
             let body: ByteBuffer
             do {

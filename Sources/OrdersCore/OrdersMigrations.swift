@@ -56,7 +56,17 @@ public enum OrdersMigrations {
                         created_at timestamptz NOT NULL DEFAULT now()
                     );
                     """
-            )
+            ),
+            Migration(
+                version: 2,
+                name: "sweeper bookkeeping",
+                sql: """
+                    -- When the sweeper last re-published a stuck order's order.placed, and how often.
+                    ALTER TABLE orders.orders
+                        ADD COLUMN last_redriven_at timestamptz,
+                        ADD COLUMN redrive_count integer NOT NULL DEFAULT 0;
+                    """
+            ),
         ]
     )
 }

@@ -50,7 +50,8 @@ struct OrdersController: Sendable {
             try await publisher.publish(
                 OrderPlaced(orderId: order.id, userId: order.userId, lines: order.stockLines),
                 messageID: "order.placed:\(orderId)",
-                correlationID: orderId
+                correlationID: orderId,
+                traceParent: context.traceParent.child()
             )
         } catch {
             logger.error("order.placed not confirmed by the broker; failing the order", metadata: ["error": "\(error)"])

@@ -15,6 +15,8 @@ public struct MessageContext: Sendable {
     public let attempt: Int
     /// When the runtime gives up on this attempt and retries it.
     public let deadline: ContinuousClock.Instant
+    /// The trace of the request that started this work, passed on to follow-ups.
+    public let traceParent: TraceParent?
     /// A logger with the queue, message id, type, correlation id and attempt as metadata;
     /// handlers add their own (such as the order id).
     public var logger: Logger
@@ -22,13 +24,14 @@ public struct MessageContext: Sendable {
 
     init(
         messageID: String, correlationID: String?, messageType: String?, attempt: Int,
-        deadline: ContinuousClock.Instant, logger: Logger, publisher: MessagePublisher
+        deadline: ContinuousClock.Instant, traceParent: TraceParent?, logger: Logger, publisher: MessagePublisher
     ) {
         self.messageID = messageID
         self.correlationID = correlationID
         self.messageType = messageType
         self.attempt = attempt
         self.deadline = deadline
+        self.traceParent = traceParent
         self.logger = logger
         self.publisher = publisher
     }
@@ -39,7 +42,9 @@ public struct MessageContext: Sendable {
     /// retries, so consumers can de-duplicate); it carries this message's correlation id.
     public func publish(_ messages: [any QueueMessage]) async throws {
         let outgoing = try messages.map { message in
-            try MessagePublisher.outgoing(message, messageID: followUpID(for: message), correlationID: correlationID)
+            try MessagePublisher.outgoing(
+                message, messageID: followUpID(for: message), correlationID: correlationID, traceParent: traceParent?.child()
+            )
         }
         try await publisher.publish(outgoing)
         for message in messages {
@@ -49,10 +54,44 @@ public struct MessageContext: Sendable {
 
     /// Publishes one follow-up message; see ``publish(_:)-([any QueueMessage])``.
     public func publish(_ message: some QueueMessage, messageID: String? = nil) async throws {
-        try await publisher.publish(message, messageID: messageID ?? followUpID(for: message), correlationID: correlationID)
+        try await publisher.publish(
+            message, messageID: messageID ?? followUpID(for: message), correlationID: correlationID, traceParent: traceParent?.child()
+        )
     }
 
-    private func followUpID(for message: some QueueMessage) -> String {
+    func followUpID(for message: some QueueMessage) -> String {
         "\(type(of: message).messageType):\(correlationID ?? messageID)"
+    }
+}
+
+extension MessageContext {
+    /// Publishes one follow-up for each of several incoming messages (a batch), all pipelined
+    /// on one connection, and returns each one's outcome in order, so a batch handler can fail
+    /// exactly the messages whose follow-up the broker did not confirm.
+    public static func publish(_ followUps: [(context: MessageContext, message: any QueueMessage)]) async -> [Result<Void, any Error>] {
+        guard let connection = followUps.first?.context.publisher.connection else { return [] }
+        var outgoing: [OutgoingMessage] = []
+        var encodingFailures: [Int: any Error] = [:]
+        for (index, followUp) in followUps.enumerated() {
+            do {
+                outgoing.append(
+                    try MessagePublisher.outgoing(
+                        followUp.message,
+                        messageID: followUp.context.followUpID(for: followUp.message),
+                        correlationID: followUp.context.correlationID,
+                        traceParent: followUp.context.traceParent?.child()
+                    )
+                )
+            } catch {
+                encodingFailures[index] = error
+            }
+        }
+        var published = await connection.publishResults(outgoing).makeIterator()
+        return followUps.indices.map { index in
+            if let error = encodingFailures[index] {
+                return .failure(error)
+            }
+            return published.next()?.mapError { $0 as any Error } ?? .failure(AMQPError.shutdown)
+        }
     }
 }

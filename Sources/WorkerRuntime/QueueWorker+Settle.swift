@@ -14,27 +14,38 @@ extension QueueWorker {
                 metrics.acked.increment()
                 logger.debug("acked")
 
-            case .retry(let reason):
-                let next = delivery.attempt + 1
-                let delay = policy.backoff.delay(beforeAttempt: next)
-                let jittered = delay * (1 - Double.random(in: 0...policy.backoff.jitter))
-                var copy = Self.copy(of: delivery, to: policy.retryQueue(forAttempt: next))
+            case .retry(let reason, let countsAsAttempt):
+                // Either way the message waits as long as a retry after this attempt does (an
+                // outage just does not count the attempt), in a delay queue that exists: those
+                // serve attempts 2 through maxAttempts.
+                guard policy.maxAttempts >= 2 else {
+                    try await Task.sleep(for: policy.backoff.initial)
+                    try await connection.reject(delivery, requeue: true)
+                    return
+                }
+                let slot = min(delivery.attempt + 1, policy.maxAttempts)
+                let next = countsAsAttempt ? slot : delivery.attempt
+                let delay = policy.backoff.jitteredDelay(beforeAttempt: slot)
+                var copy = Self.copy(of: delivery, to: policy.retryQueue(forAttempt: slot))
                 copy.properties.headers[WorkerHeaders.attempt] = .int(Int64(next))
                 copy.properties.headers[WorkerHeaders.reason] = .string(reason)
-                copy.properties.expiration = String(max(1, jittered.milliseconds))
+                copy.properties.headers[WorkerHeaders.failures] = .array(delivery.failureTimes + [.string(Self.now())])
+                copy.properties.expiration = String(max(1, delay.milliseconds))
                 try await connection.publish(copy)
                 try await connection.ack(delivery)
                 metrics.retried.increment()
                 logger.warning(
-                    "handler failed; retrying later",
-                    metadata: ["error": "\(reason)", "next_attempt": "\(next)", "delay.ms": "\(jittered.milliseconds)"]
+                    countsAsAttempt ? "handler failed; retrying later" : "a dependency is unavailable; retrying later",
+                    metadata: ["error": "\(reason)", "next_attempt": "\(next)", "delay.ms": "\(delay.milliseconds)"]
                 )
 
             case .deadLetter(let reason):
                 var copy = Self.copy(of: delivery, to: policy.deadLetterQueue)
+                let now = Self.now()
                 copy.properties.headers[WorkerHeaders.attempt] = .int(Int64(delivery.attempt))
                 copy.properties.headers[WorkerHeaders.reason] = .string(reason)
-                copy.properties.headers[WorkerHeaders.failedAt] = .string(Date().formatted(.iso8601))
+                copy.properties.headers[WorkerHeaders.failedAt] = .string(now)
+                copy.properties.headers[WorkerHeaders.failures] = .array(delivery.failureTimes + [.string(now)])
                 copy.properties.headers[WorkerHeaders.worker] = .string(settings.workerName)
                 copy.properties.headers[WorkerHeaders.originalQueue] = .string(policy.name)
                 copy.properties.expiration = nil
@@ -52,5 +63,10 @@ extension QueueWorker {
     /// The delivery as a new message to `queue`, with the same body and properties.
     static func copy(of delivery: Delivery, to queue: String) -> OutgoingMessage {
         OutgoingMessage(exchange: "", routingKey: queue, body: delivery.body, properties: delivery.properties)
+    }
+
+    /// Now, as the headers write times: ISO 8601 with milliseconds.
+    static func now() -> String {
+        Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -7,21 +7,37 @@ import ServiceKit
 /// The entry point of a worker executable: one queue, one handler.
 ///
 /// ```swift
-/// @main struct SendEmailWorker {
-///     static func main() async {
-///         await Worker.run(queue: .sendEmail) { resources in
-///             try SendEmailHandler(log: EmailLog(client: resources.postgres(), logger: resources.logger), ...)
-///         }
-///     }
+/// await Worker.run(queue: .sendEmail) { resources in
+///     SendEmailHandler(log: EmailLog(client: try resources.postgres(), logger: resources.logger), ...)
 /// }
 /// ```
 /// It reads the queue's policy from `queues.yaml` (`QUEUES_CONFIG`), connects to RabbitMQ
 /// (`AMQP_URL`), builds the handler once, serves `/health`, `/ready` and `/metrics` on
 /// `HTTP_PORT`, and consumes until SIGTERM or SIGINT, then shuts down gracefully.
 public enum Worker {
-    public static func run<Handler: WorkerHandler>(
+    /// Runs a worker whose handler takes one message at a time.
+    public static func run<Handler: WorkerHandler>(queue: QueueName, makeHandler: (WorkerResources) async throws -> Handler) async {
+        await run(queue: queue) { resources, policy, settings in
+            QueueWorker(
+                policy: policy, connection: resources.connection, handler: try await makeHandler(resources),
+                settings: settings, logger: resources.logger
+            )
+        }
+    }
+
+    /// Runs a worker whose handler takes batches (`batch` in `queues.yaml`).
+    public static func run<Handler: BatchWorkerHandler>(queue: QueueName, makeHandler: (WorkerResources) async throws -> Handler) async {
+        await run(queue: queue) { resources, policy, settings in
+            QueueWorker(
+                policy: policy, connection: resources.connection, handler: try await makeHandler(resources),
+                settings: settings, logger: resources.logger
+            )
+        }
+    }
+
+    private static func run(
         queue: QueueName,
-        makeHandler: (WorkerResources) async throws -> Handler
+        makeWorker: (WorkerResources, QueuePolicy, WorkerSettings) async throws -> QueueWorker
     ) async {
         let bootstrap = ServiceBootstrap(name: queue.rawValue)
         let config = bootstrap.config
@@ -34,11 +50,11 @@ public enum Worker {
                 logger: bootstrap.logger
             )
             let resources = WorkerResources(config: config, logger: bootstrap.logger, connection: connection)
-            let handler = try await makeHandler(resources)
-            let worker = QueueWorker(policy: policy, connection: connection, handler: handler, settings: settings, logger: bootstrap.logger)
+            let worker = try await makeWorker(resources, policy, settings)
             let router = bootstrap.makeRouter(tokens: nil, readiness: resources.readiness)
             // Shutdown runs in reverse: the HTTP server, then the worker (draining), then the
-            // clients, and the AMQP connection last, so settling can still publish and ack.
+            // handler's own services and clients, and the AMQP connection last, so settling
+            // can still publish and ack.
             try await bootstrap.run(
                 router: router,
                 defaultPort: defaultPort(for: queue),

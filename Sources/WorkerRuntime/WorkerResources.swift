@@ -53,6 +53,18 @@ public final class WorkerResources {
         return client
     }
 
+    /// A publisher on the worker's AMQP connection, for services that publish on their own
+    /// (a sweeper). Handlers publish through their ``MessageContext``.
+    public var publisher: MessagePublisher {
+        MessagePublisher(connection: connection)
+    }
+
+    /// Runs `service` beside the worker for as long as it runs (started before consuming,
+    /// stopped after the worker drained), e.g. a periodic sweeper.
+    public func addService(_ service: any Service) {
+        services.append(service)
+    }
+
     /// An SMTP mailer (`SMTP_URL`).
     public func mailer() throws -> SMTPMailer {
         SMTPMailer(

@@ -25,7 +25,8 @@ struct QueuesConfigurationTests {
 
         let inventory = try configuration.policy(for: "update-inventory")
         #expect(inventory.prefetch == 64)
-        #expect(inventory.concurrency == 4)
+        #expect(inventory.concurrency == 2)
+        #expect(inventory.batch == BatchPolicy(size: 32, wait: .milliseconds(20)))
 
         let clearCart = try configuration.policy(for: "clear-cart")
         #expect(clearCart.prefetch == 16)
@@ -138,5 +139,22 @@ struct QueuesConfigurationTests {
         #expect(DurationText.format(.seconds(16)) == "16s")
         #expect(DurationText.format(.seconds(120)) == "2m")
         #expect(DurationText.format(.seconds(7200)) == "2h")
+    }
+
+    @Test("the test stack's queues file has the same queues and policies, only shorter retries")
+    func testStackQueuesMirrorTheRepository() throws {
+        let repository = try QueuesConfiguration(contentsOfFile: Self.repositoryQueuesFile)
+        let testFile = URL(fileURLWithPath: Self.repositoryQueuesFile).deletingLastPathComponent()
+            .appendingPathComponent("scripts/stacks/test.queues.yaml").path
+        let test = try QueuesConfiguration(contentsOfFile: testFile)
+        #expect(Set(test.queues.keys) == Set(repository.queues.keys))
+        for (name, policy) in repository.queues {
+            let testPolicy = try test.policy(for: name)
+            #expect(testPolicy.prefetch == policy.prefetch, "\(name).prefetch")
+            #expect(testPolicy.concurrency == policy.concurrency, "\(name).concurrency")
+            #expect(testPolicy.batch == policy.batch, "\(name).batch")
+            #expect(testPolicy.deliveryLimit == policy.deliveryLimit, "\(name).deliveryLimit")
+            #expect(testPolicy.backoff.max <= .seconds(2), "\(name): the test stack keeps retries short")
+        }
     }
 }

@@ -45,25 +45,43 @@ struct CheckoutHandler: WorkerHandler {
         switch order.status {
         case .pending, .reserved:
             try await orders.transition(order.id, from: [.pending], to: .reserved, reason: "stock reserved")
-            let result = try await charge(order)
-            switch result {
+            switch try await charge(order) {
             case .succeeded:
-                try await orders.transition(order.id, from: [.reserved], to: .confirmed, reason: "paid")
-                context.logger.info("order confirmed")
-                try await publishConfirmation(of: order, context: context)
+                if try await orders.transition(order.id, from: [.reserved], to: .confirmed, reason: "paid") {
+                    context.logger.info("order confirmed")
+                }
             case .declined(let reason):
-                try await orders.transition(order.id, from: [.reserved], to: .paymentFailed, reason: reason)
-                context.logger.info("payment declined", metadata: ["reason": "\(reason)"])
-                try await context.publish(ReleaseInventory(orderId: order.id, reason: "payment declined"))
+                if try await orders.transition(order.id, from: [.reserved], to: .paymentFailed, reason: reason) {
+                    context.logger.info("payment declined", metadata: ["reason": "\(reason)"])
+                }
             }
+            // Act on what the order is now: a concurrent delivery or the sweeper may have
+            // moved it first.
+            guard let current = try await orders.find(id: order.id) else { return }
+            try await followUp(current, context: context)
+        case .confirmed, .paymentFailed, .rejected, .failed:
+            // A redelivery: repeat the idempotent follow-ups in case the first attempt stopped
+            // before the broker confirmed them.
+            try await followUp(order, context: context)
+        }
+    }
+
+    /// The messages an order in its final status sends on after its stock was reserved.
+    private func followUp(_ order: Order, context: MessageContext) async throws {
+        switch order.status {
         case .confirmed:
-            // A redelivery after confirming: repeat the idempotent follow-ups in case the
-            // first attempt stopped before they were confirmed by the broker.
-            try await publishConfirmation(of: order, context: context)
+            try await context.publish([
+                CommitInventory(orderId: order.id),
+                ClearCart(userId: order.userId, orderId: order.id, lines: order.stockLines),
+                OrderEmails.confirmed(order),
+            ])
         case .paymentFailed, .rejected, .failed:
-            // Stock was reserved for an order that is already over: give it back.
-            context.logger.warning("stock reserved for a finished order; releasing it", metadata: ["order.status": "\(order.status.rawValue)"])
+            // Stock is reserved for an order that is over: give it back. (The simulated provider
+            // of this stage never keeps money for such an order; real payments refund it.)
+            context.logger.info("releasing stock of a finished order", metadata: ["order.status": "\(order.status.rawValue)"])
             try await context.publish(ReleaseInventory(orderId: order.id, reason: "order is \(order.status.rawValue)"))
+        case .pending, .reserved:
+            throw CheckoutError.unexpectedStatus(order.id, order.status)
         }
     }
 
@@ -76,14 +94,6 @@ struct CheckoutHandler: WorkerHandler {
         return try await payments.record(orderId: order.id, amount: order.dto.total, result: result)
     }
 
-    private func publishConfirmation(of order: Order, context: MessageContext) async throws {
-        try await context.publish([
-            CommitInventory(orderId: order.id),
-            ClearCart(userId: order.userId, orderId: order.id, lines: order.stockLines),
-            OrderEmails.confirmed(order),
-        ])
-    }
-
     private func reject(_ order: Order, reason: String, context: MessageContext) async throws {
         let moved = try await orders.transition(order.id, from: [.pending], to: .rejected, reason: reason)
         guard moved || order.status == .rejected else {
@@ -92,5 +102,16 @@ struct CheckoutHandler: WorkerHandler {
         }
         context.logger.info("order rejected", metadata: ["reason": "\(reason)"])
         try await context.publish(OrderEmails.rejected(order, reason: reason))
+    }
+}
+
+/// The saga found an order where it cannot be.
+enum CheckoutError: Error, CustomStringConvertible {
+    case unexpectedStatus(UUID, OrderStatus)
+
+    var description: String {
+        switch self {
+        case .unexpectedStatus(let id, let status): "order \(id) is still \(status.rawValue) after payment"
+        }
     }
 }

@@ -11,6 +11,8 @@ public struct ShopRequestContext: RequestContext {
     public var requestID: String
     /// Who is calling, when the request carried a valid bearer token.
     public var identity: Identity?
+    /// The trace this request belongs to (the caller's `traceparent`, or a new one).
+    public var traceParent: TraceParent
     /// The peer's IP address, as the server's socket saw it.
     public let remoteAddress: String?
 
@@ -18,6 +20,7 @@ public struct ShopRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.identity = nil
+        self.traceParent = .newTrace()
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 

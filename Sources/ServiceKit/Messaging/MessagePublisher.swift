@@ -5,7 +5,7 @@ import Messaging
 
 /// Publishes contract messages (``QueueMessage``) to their queues through one AMQP
 /// connection: persistent, with `message_id`, `correlation_id`, `type`, `timestamp` and
-/// `content_type` set. `publish` returns only once the broker confirmed every message.
+/// `content_type` set, and the W3C `traceparent` header when there is a trace. `publish` returns only once the broker confirmed every message.
 public struct MessagePublisher: Sendable {
     public let connection: AMQPConnection
 
@@ -14,10 +14,12 @@ public struct MessagePublisher: Sendable {
     }
 
     /// Publishes one message and waits for the broker's confirmation.
-    public func publish<Message: QueueMessage>(_ message: Message, messageID: String, correlationID: String?, headers: [String: AMQPValue] = [:])
-        async throws
-    {
-        try await connection.publish(try Self.outgoing(message, messageID: messageID, correlationID: correlationID, headers: headers))
+    public func publish<Message: QueueMessage>(
+        _ message: Message, messageID: String, correlationID: String?, traceParent: TraceParent? = nil, headers: [String: AMQPValue] = [:]
+    ) async throws {
+        try await connection.publish(
+            try Self.outgoing(message, messageID: messageID, correlationID: correlationID, traceParent: traceParent, headers: headers)
+        )
     }
 
     /// Publishes several messages pipelined and waits until the broker confirmed them all.
@@ -31,6 +33,7 @@ public struct MessagePublisher: Sendable {
         _ message: Message,
         messageID: String,
         correlationID: String?,
+        traceParent: TraceParent? = nil,
         headers: [String: AMQPValue] = [:]
     ) throws -> OutgoingMessage {
         var properties = MessageProperties()
@@ -41,6 +44,9 @@ public struct MessagePublisher: Sendable {
         properties.contentType = "application/json"
         properties.persistent = true
         properties.headers = headers
+        if let traceParent {
+            properties.headers["traceparent"] = .string(traceParent.description)
+        }
         return OutgoingMessage(exchange: "", routingKey: Message.queue.rawValue, body: try message.encodedBody(), properties: properties)
     }
 }

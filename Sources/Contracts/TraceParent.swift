@@ -1,0 +1,64 @@
+/// A W3C trace context (`traceparent: 00-<trace id>-<parent id>-<flags>`), carried from the
+/// HTTP request that started some work through every message that work causes, so one
+/// checkout's log lines can be found across the gateway, the services and the workers.
+public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
+    /// 32 lowercase hex digits, never all zero.
+    public let traceID: String
+    /// 16 lowercase hex digits: the span that sent this.
+    public let parentID: String
+    public let flags: String
+
+    /// Parses a `traceparent` value; `nil` when it is not a valid version-00 header.
+    public init?(_ header: String) {
+        let parts = header.trimmingWhitespace().split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "00",
+            Self.isHex(parts[1], count: 32), Self.isHex(parts[2], count: 16), Self.isHex(parts[3], count: 2),
+            parts[1] != Substring(repeating: "0", count: 32), parts[2] != Substring(repeating: "0", count: 16)
+        else { return nil }
+        traceID = String(parts[1])
+        parentID = String(parts[2])
+        flags = String(parts[3])
+    }
+
+    private init(traceID: String, parentID: String, flags: String) {
+        self.traceID = traceID
+        self.parentID = parentID
+        self.flags = flags
+    }
+
+    /// A new trace, sampled.
+    public static func newTrace() -> TraceParent {
+        TraceParent(traceID: randomHex(bytes: 16), parentID: randomHex(bytes: 8), flags: "01")
+    }
+
+    /// The same trace, from a new span (what a process sends on after receiving this).
+    public func child() -> TraceParent {
+        TraceParent(traceID: traceID, parentID: Self.randomHex(bytes: 8), flags: flags)
+    }
+
+    /// The header value.
+    public var description: String { "00-\(traceID)-\(parentID)-\(flags)" }
+
+    private static func isHex(_ text: Substring, count: Int) -> Bool {
+        text.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    private static func randomHex(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var text = ""
+        for _ in 0..<bytes {
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            text += (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        }
+        return text
+    }
+}
+
+extension StringProtocol {
+    fileprivate func trimmingWhitespace() -> Substring {
+        var slice = Substring(self)
+        while let first = slice.first, first.isWhitespace { slice.removeFirst() }
+        while let last = slice.last, last.isWhitespace { slice.removeLast() }
+        return slice
+    }
+}

@@ -1,0 +1,119 @@
+import Contracts
+import Foundation
+import Logging
+import Messaging
+
+extension QueueWorker {
+    /// How a delivery is settled.
+    enum Outcome: Sendable {
+        case success
+        /// Try again after the backoff delay; `countsAsAttempt` is false for dependency outages.
+        case retry(reason: String, countsAsAttempt: Bool)
+        case deadLetter(reason: String)
+    }
+
+    /// Handles one delivery or one batch, then settles each delivery by its own result.
+    func process(_ deliveries: [Delivery]) async {
+        let start = ContinuousClock.now
+        let deadline = start + settings.handlerTimeout
+        let contexts = deliveries.map { context(for: $0, deadline: deadline) }
+        for _ in deliveries {
+            metrics.received.increment()
+            metrics.started()
+        }
+        defer {
+            for _ in deliveries { metrics.finished() }
+        }
+
+        let results: [Result<Void, any Error>]
+        do {
+            results = try await withDeadline(deadline) { await invoker.invoke(deliveries, contexts: contexts) }
+        } catch {
+            results = Array(repeating: .failure(error), count: deliveries.count)
+        }
+        if Task.isCancelled {
+            logger.warning("handler abandoned at shutdown; the broker will redeliver", metadata: ["messages": "\(deliveries.count)"])
+            return
+        }
+        metrics.handlerDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+        for (delivery, (result, context)) in zip(deliveries, zip(results, contexts)) {
+            await settle(delivery, outcome(of: result, attempt: delivery.attempt), logger: context.logger)
+        }
+    }
+
+    /// The outcome of a handler's result for a delivery on its `attempt`.
+    func outcome(of result: Result<Void, any Error>, attempt: Int) -> Outcome {
+        switch result {
+        case .success:
+            return .success
+        case .failure(let error as MessageDecodingError):
+            return .deadLetter(reason: "cannot be decoded: \(error)")
+        case .failure(let failure as PermanentFailure):
+            return .deadLetter(reason: failure.reason)
+        case .failure(let error):
+            let reason = Self.describe(error)
+            if DependencyOutage.isOutage(error) {
+                return .retry(reason: "dependency unavailable: \(reason)", countsAsAttempt: false)
+            }
+            return attempt >= policy.maxAttempts
+                ? .deadLetter(reason: "failed \(attempt) times, last: \(reason)")
+                : .retry(reason: reason, countsAsAttempt: true)
+        }
+    }
+
+    /// The context a handler gets for `delivery`, with its logger metadata.
+    func context(for delivery: Delivery, deadline: ContinuousClock.Instant) -> MessageContext {
+        let messageID = delivery.properties.messageID ?? "unidentified-\(delivery.deliveryTag)"
+        var logger = self.logger
+        logger[metadataKey: "message.id"] = "\(messageID)"
+        logger[metadataKey: "message.type"] = "\(delivery.properties.type ?? "none")"
+        logger[metadataKey: "attempt"] = "\(delivery.attempt)"
+        if let correlationID = delivery.properties.correlationID {
+            logger[metadataKey: "correlation.id"] = "\(correlationID)"
+        }
+        let trace = delivery.traceParent
+        if let trace {
+            logger[metadataKey: "trace.id"] = "\(trace.traceID)"
+        }
+        return MessageContext(
+            messageID: messageID,
+            correlationID: delivery.properties.correlationID,
+            messageType: delivery.properties.type,
+            attempt: delivery.attempt,
+            deadline: deadline,
+            traceParent: trace,
+            logger: logger,
+            publisher: publisher
+        )
+    }
+
+    /// Runs `body`, giving up at `deadline` with ``HandlerTimeout`` (a retryable failure).
+    private func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { await body() }
+            group.addTask { [seconds = settings.handlerTimeout.components.seconds] in
+                try await Task.sleep(until: deadline)
+                throw HandlerTimeout(seconds: seconds)
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        String(String(reflecting: error).prefix(1000))
+    }
+}
+
+/// The handler ran past its deadline.
+struct HandlerTimeout: Error, CustomStringConvertible {
+    var seconds: Int64
+    var description: String { "the handler did not finish within \(seconds) s" }
+}
+
+extension Duration {
+    /// The whole duration in nanoseconds, for metrics.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}
