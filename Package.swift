@@ -221,7 +221,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Messaging", "RedisStore", "Storage", "Mail", "CatalogCore", "CartCore", "OrdersCore", "EmailsCore", "Gateway",
-                "TestSupport",
+                "TestSupport", "WorkerRuntime", "Contracts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,7 @@
 import AsyncAlgorithms
 import Contracts
 import Foundation
+import Synchronization
 import Logging
 import Messaging
 import ServiceKit
@@ -66,6 +67,7 @@ public struct QueueWorker: Service {
                 "batch.size": "\(batch?.size ?? 1)",
             ]
         )
+        let stopping = StoppingFlag()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [connection, logger] in
                 do {
@@ -74,16 +76,24 @@ public struct QueueWorker: Service {
                     return  // cancelled: the deliveries ended on their own
                 }
                 logger.info("shutting down: no new messages, finishing those in flight")
+                stopping.set()
                 await connection.cancelConsumers()
             }
             if let batch {
-                await consume(deliveries.chunks(ofCount: batch.size, or: .repeating(every: batch.wait)))
+                await consume(deliveries.chunks(ofCount: batch.size, or: .repeating(every: batch.wait)), stopping: stopping)
             } else {
-                await consume(deliveries.map { [$0] })
+                await consume(deliveries.map { [$0] }, stopping: stopping)
             }
             group.cancelAll()
         }
         logger.info("stopped consuming")
+    }
+
+    /// Hands deliveries that will not be handled back to the broker.
+    private func requeue(_ deliveries: [Delivery]) async {
+        for delivery in deliveries {
+            try? await connection.reject(delivery, requeue: true)
+        }
     }
 
     /// What finished in the handler task group.
@@ -93,12 +103,18 @@ public struct QueueWorker: Service {
     }
 
     /// Runs up to `concurrency` batches at once until `batches` ends, then waits for the ones
-    /// in flight, at most the grace period.
-    private func consume<Batches: AsyncSequence & Sendable>(_ batches: Batches) async where Batches.Element == [Delivery] {
+    /// in flight, at most the grace period. Once stopping, deliveries that arrived but did not
+    /// start are handed back to the broker at once (for another consumer), not handled.
+    private func consume<Batches: AsyncSequence & Sendable>(_ batches: Batches, stopping: StoppingFlag) async
+    where Batches.Element == [Delivery] {
         await withTaskGroup(of: Finished.self) { group in
             var running = 0
             do {
                 for try await deliveries in batches {
+                    if stopping.isSet {
+                        await requeue(deliveries)
+                        continue
+                    }
                     if running >= policy.concurrency, await group.next() != nil {
                         running -= 1
                     }
@@ -129,4 +145,11 @@ public struct QueueWorker: Service {
             group.cancelAll()
         }
     }
+}
+
+/// Set once the worker stops taking new messages.
+final class StoppingFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }

@@ -91,15 +91,20 @@ extension DecodingError {
             let field = path(context.codingPath + [key])
             return "\(field): is required"
         case .valueNotFound(_, let context):
-            return "\(path(context.codingPath)): must not be null"
+            return located(path(context.codingPath), "must not be null")
         case .typeMismatch(let type, let context):
-            return "\(path(context.codingPath)): expected \(DecodingError.describe(type))"
+            return located(path(context.codingPath), "expected \(DecodingError.describe(type))")
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
             return field.isEmpty ? "malformed JSON" : "\(field): \(context.debugDescription)"
         @unknown default:
             return "cannot decode"
         }
+    }
+
+    /// `field: problem`, or just the problem when it concerns the whole document.
+    private func located(_ field: String, _ problem: String) -> String {
+        field.isEmpty ? "the document: \(problem)" : "\(field): \(problem)"
     }
 
     private static func describe(_ type: Any.Type) -> String {

@@ -31,8 +31,13 @@ extension HTTPProblem {
     /// `400` for a body that does not decode, naming the field at fault.
     public static func decoding(_ error: DecodingError) -> HTTPProblem {
         let description = error.fieldDescription
-        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
             return .badRequest("The body is not valid JSON.")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return .badRequest("The body must be a JSON object.")
+        default:
+            break
         }
         let parts = description.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         let field = parts.first ?? ""
