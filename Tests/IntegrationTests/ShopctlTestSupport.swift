@@ -108,6 +108,9 @@ struct ShopctlTestTopology: Sendable {
     var allQueues: [String] { policy.declarations.map(\.name) }
 
     init(_ purpose: String) throws {
+        // shopctl reads these from the environment it inherits: fail with the way to set them.
+        _ = try ShopctlBroker.amqpURL()
+        _ = try ShopctlManagement.baseURL()
         name = "shopctl-test-\(purpose)-\(UUID().uuidString.prefix(8).lowercased())"
         let yaml = """
             defaults:
