@@ -12,8 +12,10 @@ struct QueuesStatusCommand: AsyncParsableCommand {
         discussion: """
             Counts and rates (messages per second over the broker's last sampling period) come from the \
             management API (RABBITMQ_MANAGEMENT_URL); they lag by up to the broker's statistics interval \
-            (5 s by default). When the API is unreachable, ready messages and consumers come from passive \
-            declares over AMQP instead, and the output says so ("source": "passive-declare").
+            (5 s by default); for a queue the broker has no statistics of yet (just declared, or just after \
+            a restart), ready and consumers come from a passive declare and unacked is unknown. When the API is \
+            unreachable, ready messages and consumers come from passive declares over AMQP instead, and the \
+            output says so ("source": "passive-declare").
             """
     )
 
