@@ -8,7 +8,7 @@ struct DLQListCommand: AsyncParsableCommand {
         commandName: "list",
         abstract: "Show the messages in QUEUE.dead, oldest first, without removing or reordering them.",
         discussion: """
-            For each message: id, type, correlation id, attempts, failure reason, when and by which worker \
+            For each message: id, type, correlation id, attempts, failure reason, when (each failed attempt) and by which worker \
             it failed, and its body (cut to --body-width characters in text; whole in --json). To leave the \
             order as it was, a listing takes every message of QUEUE.dead and returns them all in order, even \
             with --limit; each listing adds one to every message's x-delivery-count, shown as deliveryCount.
@@ -38,7 +38,7 @@ struct DLQListCommand: AsyncParsableCommand {
             let environment = CommandEnvironment()
             let policy = try environment.queuesConfiguration().knownPolicy(queue)
             if !skipLimitCheck {
-                try await environment.deliveryLimitCheck().ensureReturnsAreSafe(to: policy.deadLetterQueue, operation: "list \(policy.deadLetterQueue)")
+                try await environment.ensureReturnsAreSafe(to: policy.deadLetterQueue, operation: "list \(policy.deadLetterQueue)")
             }
             return try await environment.withAMQP(command: "dlq list") { connection in
                 let reader = DeadLetterQueueReader(connection: connection, queue: policy.deadLetterQueue, logger: environment.logger)

@@ -32,7 +32,7 @@ struct DLQPurgeCommand: AsyncParsableCommand {
             let policy = try environment.queuesConfiguration().knownPolicy(queue)
             let deadLetterQueue = policy.deadLetterQueue
             if messageID != nil, !skipLimitCheck {
-                try await environment.deliveryLimitCheck().ensureReturnsAreSafe(to: deadLetterQueue, operation: "purge by id from \(deadLetterQueue)")
+                try await environment.ensureReturnsAreSafe(to: deadLetterQueue, operation: "purge by id from \(deadLetterQueue)")
             }
             return try await environment.withAMQP(command: "dlq purge") { connection in
                 let reader = DeadLetterQueueReader(connection: connection, queue: deadLetterQueue, logger: environment.logger)

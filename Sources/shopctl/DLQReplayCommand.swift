@@ -10,7 +10,7 @@ struct DLQReplayCommand: AsyncParsableCommand {
         abstract: "Move dead-lettered messages from QUEUE.dead back to QUEUE as first attempts.",
         discussion: """
             Each message keeps its body, message id, type, correlation id, timestamp and other headers; \
-            its attempt counter (x-attempt) is reset to 1, the failure headers (x-failure-reason, x-failed-at, \
+            its attempt counter (x-attempt) is reset to 1, the failure headers (x-failure-reason, x-failures, x-failed-at, \
             x-failed-by, x-original-queue, and the broker's x-death) are removed, and x-replayed-at is added.
 
             Nothing is lost or duplicated by an interruption, except in one window: each copy is published \
@@ -47,7 +47,7 @@ struct DLQReplayCommand: AsyncParsableCommand {
             let environment = CommandEnvironment()
             let policy = try environment.queuesConfiguration().knownPolicy(queue)
             if !skipLimitCheck {
-                try await environment.deliveryLimitCheck().ensureReturnsAreSafe(
+                try await environment.ensureReturnsAreSafe(
                     to: policy.deadLetterQueue, operation: "replay from \(policy.deadLetterQueue)"
                 )
             }

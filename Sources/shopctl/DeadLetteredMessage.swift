@@ -13,6 +13,8 @@ struct DeadLetteredMessage: Encodable, Sendable {
     var attempts: Int
     var failureReason: String?
     var failedAt: String?
+    /// When each failed attempt ended, oldest first (`x-failures`).
+    var failures: [String]
     var failedBy: String?
     var originalQueue: String?
     /// When the message was first published.
@@ -35,6 +37,7 @@ struct DeadLetteredMessage: Encodable, Sendable {
         attempts = delivery.attempt
         failureReason = Self.text(headers[WorkerHeaders.reason])
         failedAt = Self.text(headers[WorkerHeaders.failedAt])
+        failures = (headers[WorkerHeaders.failures]?.arrayValue ?? []).compactMap(Self.text)
         failedBy = Self.text(headers[WorkerHeaders.worker])
         originalQueue = Self.text(headers[WorkerHeaders.originalQueue])
         timestamp = delivery.properties.timestamp
@@ -71,6 +74,7 @@ struct DeadLetteredMessage: Encodable, Sendable {
         try container.encode(attempts, forKey: .attempts)
         try container.encode(failureReason, forKey: .failureReason)
         try container.encode(failedAt, forKey: .failedAt)
+        try container.encode(failures, forKey: .failures)
         try container.encode(failedBy, forKey: .failedBy)
         try container.encode(originalQueue, forKey: .originalQueue)
         try container.encode(timestamp, forKey: .timestamp)
@@ -81,7 +85,7 @@ struct DeadLetteredMessage: Encodable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case position, messageId, type, correlationId, attempts, failureReason, failedAt, failedBy, originalQueue
+        case position, messageId, type, correlationId, attempts, failureReason, failedAt, failures, failedBy, originalQueue
         case timestamp, deliveryCount, body, bodyEncoding, bodyBytes
     }
 }
@@ -94,6 +98,7 @@ extension DeadLetteredMessage {
         ]
         var failure = "   failed \(failedAt ?? "(time unknown)") by \(failedBy ?? "(worker unknown)")"
         if let originalQueue { failure += " on \(originalQueue)" }
+        if failures.count > 1 { failure += "; earlier failures \(failures.dropLast().joined(separator: ", "))" }
         lines.append(failure)
         lines.append("   reason: \(failureReason.map { Self.oneLine($0, width: 300) } ?? "(none)")")
         let shown = Self.oneLine(body, width: bodyWidth)

@@ -7,12 +7,13 @@ extension Delivery {
     /// Headers that describe a failure: the worker runtime's, and the broker's own
     /// dead-lettering history and delivery count.
     static let failureHeaders: Set<String> = [
-        WorkerHeaders.reason, WorkerHeaders.failedAt, WorkerHeaders.worker, WorkerHeaders.originalQueue,
+        WorkerHeaders.reason, WorkerHeaders.failures, WorkerHeaders.failedAt, WorkerHeaders.worker, WorkerHeaders.originalQueue,
         "x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
         "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason", "x-delivery-count",
     ]
 
-    /// The header a replayed message carries: when it was replayed (ISO 8601).
+    /// The header a replayed message carries: when it was replayed (ISO 8601 with
+    /// milliseconds, like the runtime's times).
     static let replayedAtHeader = "x-replayed-at"
 
     /// This message as a first attempt on the work queue `queue`: the same body, message id,
@@ -25,7 +26,7 @@ extension Delivery {
             properties.headers[header] = nil
         }
         properties.headers[WorkerHeaders.attempt] = .int(1)
-        properties.headers[Self.replayedAtHeader] = .string(date.formatted(.iso8601))
+        properties.headers[Self.replayedAtHeader] = .string(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
         properties.persistent = true
         properties.expiration = nil
         return OutgoingMessage(exchange: "", routingKey: queue, body: body, properties: properties)

@@ -10,10 +10,12 @@ struct DeliveryLimitCheck: Sendable {
     func ensureReturnsAreSafe(to queue: String, operation: String) async throws(ShopctlError) {
         let limit: DeliveryLimit
         do {
+            // The overview first: it proves the URL is the management API before its 404 for
+            // the queue is believed.
+            let overview = try await management.overview()
             guard let info = try await management.queue(queue) else {
                 return  // no such queue: the AMQP operation reports it
             }
-            let overview = try await management.overview()
             limit = DeliveryLimit.of(
                 queue: info,
                 policies: try await management.policies(),

@@ -19,7 +19,7 @@ struct ManagementAPI: Sendable {
     /// logging in as `username` unless the URL names a user.
     init(
         url: String, username: String, password: String, virtualHost: String,
-        timeout: TimeAmount = .seconds(5), client: HTTPClient = .shared
+        timeout: TimeAmount = .seconds(5), client: HTTPClient
     ) throws(ShopctlError) {
         guard var components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", components.host?.isEmpty == false
@@ -42,14 +42,16 @@ struct ManagementAPI: Sendable {
     }
 
     /// `GET /api/queues/<vhost>/<name>`: the queue's counts, rates, arguments and policy,
-    /// or nil if it does not exist.
+    /// or nil if it does not exist (RabbitMQ's own 404 answer; any other 404 is an error, since
+    /// some networks answer 404 for hosts they cannot reach).
     func queue(_ name: String) async throws(ManagementAPIError) -> ManagementQueue? {
         let response = try await get("/api/queues/\(Self.segment(virtualHost))/\(Self.segment(name))")
-        if response.status == 404 { return nil }
+        if response.status == 404, String(buffer: response.body).contains("Object Not Found") { return nil }
         return try response.decode(ManagementQueue.self)
     }
 
-    /// `GET /api/overview`: the broker's version, among others.
+    /// `GET /api/overview`: the broker's version, among others. Also what shows that the URL
+    /// is RabbitMQ's management API and the credentials work.
     func overview() async throws(ManagementAPIError) -> ManagementOverview {
         try await get("/api/overview").decode(ManagementOverview.self)
     }
@@ -76,7 +78,8 @@ struct ManagementAPI: Sendable {
         /// - Throws: ``ManagementAPIError/status(url:code:reason:)`` unless the status is 2xx.
         func decode<Document: Decodable>(_ type: Document.Type) throws(ManagementAPIError) -> Document {
             guard (200..<300).contains(status) else {
-                throw .status(url: url, code: Int(status), reason: String(String(buffer: body).prefix(300)))
+                let reason = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
+                throw .status(url: url, code: Int(status), reason: String(reason.prefix(300)))
             }
             do {
                 return try JSONDecoder().decode(Document.self, from: Data(body.readableBytesView))
@@ -131,7 +134,8 @@ enum ManagementAPIError: Error, Sendable, CustomStringConvertible {
         case .status(let url, 401, _):
             "the RabbitMQ management API refused the credentials (HTTP 401) at \(url)"
         case .status(let url, let code, let reason):
-            "the RabbitMQ management API answered HTTP \(code) at \(url): \(reason)"
+            "the RabbitMQ management API answered HTTP \(code) at \(url)"
+                + (reason.isEmpty ? " (is RABBITMQ_MANAGEMENT_URL right?)" : ": \(reason)")
         case .invalidResponse(let url, let reason):
             "unexpected answer from the RabbitMQ management API at \(url): \(reason)"
         }

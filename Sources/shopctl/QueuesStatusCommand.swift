@@ -29,11 +29,14 @@ struct QueuesStatusCommand: AsyncParsableCommand {
         try await CommandOutput(output).run {
             let environment = CommandEnvironment()
             let topology = try environment.queuesConfiguration().knownPolicies(names).flatMap(\.topology)
-            let management = try environment.managementAPI()
             do {
-                var statuses: [QueueStatus] = []
-                for queue in topology {
-                    statuses.append(QueueStatus(queue, management: try await management.queue(queue.name)))
+                let statuses = try await environment.withManagementAPI { management in
+                    _ = try await management.overview()  // proves the URL is the API, and the credentials work
+                    var statuses: [QueueStatus] = []
+                    for queue in topology {
+                        statuses.append(QueueStatus(queue, management: try await management.queue(queue.name)))
+                    }
+                    return statuses
                 }
                 return StatusReport(
                     source: .managementAPI, managementError: nil, queues: await Self.completed(statuses, environment: environment)

@@ -8,6 +8,12 @@ import Testing
 import FoundationNetworking
 #endif
 
+/// Every shopctl integration suite, one test at a time: each test runs the binary several
+/// times, and all of them at once would starve the timing-sensitive worker runtime tests that
+/// run beside them (2 cores).
+@Suite("shopctl against the test stack", .serialized)
+struct ShopctlIntegrationTests {}
+
 /// Runs the built `shopctl` executable as an operator would, against the test stack.
 ///
 /// The binary is `$SHOPCTL_BIN` when set, else `shopctl` next to the test bundle (both sit in
@@ -191,6 +197,7 @@ enum ShopctlBroker {
             "x-attempt": .int(attempt),
             "x-failure-reason": .string("handler failed on message \(index): the provider said no"),
             "x-failed-at": .string("2025-01-0\(index % 9 + 1)T10:00:00Z"),
+            "x-failures": .array([.string("2025-01-0\(index % 9 + 1)T09:59:59.500Z"), .string("2025-01-0\(index % 9 + 1)T10:00:00Z")]),
             "x-failed-by": .string("\(workQueue)@test-host:4242"),
             "x-original-queue": .string(workQueue),
             "traceparent": .string("00-\(String(repeating: "a", count: 32))-\(String(repeating: "b", count: 16))-01"),

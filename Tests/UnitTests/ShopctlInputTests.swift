@@ -73,7 +73,11 @@ struct ShopctlOutputTests {
     @Test("a dead-lettered message shows its fields; text cuts the body, JSON keeps it whole with nulls for what is absent")
     func deadLetteredMessage() throws {
         var properties = MessageProperties(messageID: "m-1", type: "cart.clear")
-        properties.headers = ["x-attempt": 3, "x-failure-reason": "line one\nline two", "x-delivery-count": 2]
+        properties.headers = [
+            "x-attempt": 3, "x-failure-reason": "line one\nline two", "x-delivery-count": 2,
+            "x-failed-at": "2025-01-01T10:00:02.000Z",
+            "x-failures": .array(["2025-01-01T10:00:00.000Z", "2025-01-01T10:00:01.000Z", "2025-01-01T10:00:02.000Z"]),
+        ]
         let body = String(repeating: "b", count: 500)
         let message = DeadLetteredMessage(Delivery(deliveryTag: 1, routingKey: "q.dead", properties: properties, body: Array(body.utf8)), position: 1)
         #expect(message.attempts == 3)
@@ -81,6 +85,8 @@ struct ShopctlOutputTests {
         let text = message.text(bodyWidth: 20)
         #expect(text.contains("1. cart.clear  id m-1  correlation (none)  attempt 3"))
         #expect(text.contains("reason: line one line two"))
+        #expect(text.contains("failed 2025-01-01T10:00:02.000Z by (worker unknown); earlier failures 2025-01-01T10:00:00.000Z, 2025-01-01T10:00:01.000Z"))
+        #expect(message.failures.count == 3)
         #expect(text.contains("body: \(String(repeating: "b", count: 20)) … (500 bytes; --json shows it whole)"))
 
         let json = try #require(try JSONSerialization.jsonObject(with: Data(CommandOutput.encode(message).utf8)) as? [String: Any])
@@ -101,12 +107,12 @@ struct ShopctlOutputTests {
 
     @Test("the management URL's credentials are used and dropped from the base URL; the vhost is one encoded segment")
     func managementURL() throws {
-        let api = try ManagementAPI(url: "http://ops:s%40cret@127.0.0.1:15672/", username: "shop", password: "shop", virtualHost: "/")
+        let api = try ManagementAPI(url: "http://ops:s%40cret@127.0.0.1:15672/", username: "shop", password: "shop", virtualHost: "/", client: .shared)
         #expect(api.baseURL == "http://127.0.0.1:15672")
         #expect(ManagementAPI.segment("/") == "%2F")
         #expect(ManagementAPI.segment("checkout.retry.1s") == "checkout.retry.1s")
         #expect(ManagementAPI.redacted("http://ops:secret@h:1") == "http://ops:***@h:1")
-        let error = #expect(throws: ShopctlError.self) { try ManagementAPI(url: "ftp://h", username: "u", password: "p", virtualHost: "/") }
+        let error = #expect(throws: ShopctlError.self) { try ManagementAPI(url: "ftp://h", username: "u", password: "p", virtualHost: "/", client: .shared) }
         #expect(error?.kind == .failure)
     }
 }

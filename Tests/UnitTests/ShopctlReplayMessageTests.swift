@@ -15,6 +15,7 @@ struct ShopctlReplayMessageTests {
             "x-attempt": .int(5),
             "x-failure-reason": "payment provider timed out",
             "x-failed-at": "2025-01-01T10:00:00Z",
+            "x-failures": .array(["2025-01-01T09:59:58.500Z", "2025-01-01T10:00:00.000Z"]),
             "x-failed-by": "checkout@host:1",
             "x-original-queue": "checkout",
             "x-death": .array([.table(["queue": "checkout.retry.1s", "reason": "expired", "count": 1])]),
@@ -43,7 +44,7 @@ struct ShopctlReplayMessageTests {
         #expect(
             message.properties.headers == [
                 "x-attempt": .int(1),
-                "x-replayed-at": .string(date.formatted(.iso8601)),
+                "x-replayed-at": "2025-06-15T15:06:40.000Z",
                 "traceparent": "00-aaaa-bbbb-01",
             ]
         )
