@@ -193,8 +193,11 @@ let package = Package(
         .executableTarget(
             name: "shopctl",
             dependencies: [
-                "AccountsCore", "CatalogCore", "OrdersCore", "EmailsCore", "Messaging", "ServiceKit",
+                "AccountsCore", "CatalogCore", "OrdersCore", "EmailsCore", "Contracts", "Messaging", "ServiceKit", "WorkerRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -212,7 +215,7 @@ let package = Package(
             name: "UnitTests",
             dependencies: [
                 "Contracts", "Messaging", "ServiceKit", "WorkerRuntime", "Gateway", "CatalogCore", "CartCore", "EmailsCore", "Mail",
-                "RedisStore",
+                "RedisStore", "shopctl",
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
