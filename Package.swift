@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "Contracts", "Messaging",
+                "Contracts", "Messaging", "Storage", "RedisStore", "Mail",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -236,7 +236,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Contracts", "ServiceKit", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Contracts", "ServiceKit", "Storage", "OrdersCore", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -12,8 +12,9 @@ struct CatalogApp {
         let bootstrap = ServiceBootstrap(name: "catalog")
         await bootstrap.runOrExit {
             let config = bootstrap.config
-            let database = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
-            let postgres = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: bootstrap.logger)
+            let databaseConfiguration = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
+            let postgres = PostgresClient(configuration: databaseConfiguration.clientConfiguration, backgroundLogger: bootstrap.logger)
+            let database = Database(client: postgres, logger: bootstrap.logger)
             let redis = RedisClient(
                 configuration: try RedisConfiguration(url: try config.required("redis.url", isSecret: true)),
                 threadPool: NIOThreadPool.singleton,
@@ -21,13 +22,13 @@ struct CatalogApp {
             )
             let tokens = try await AccessTokens(config: config)
             let controller = ProductsController(
-                products: ProductRepository(client: postgres, logger: bootstrap.logger),
+                products: ProductRepository(database: database),
                 cache: ProductCache(redis: redis, logger: bootstrap.logger)
             )
             let router = bootstrap.makeRouter(
                 tokens: tokens,
                 readiness: [
-                    ReadinessCheck("postgres", check: postgres.isReachable),
+                    ReadinessCheck("postgres", check: database.isReachable),
                     ReadinessCheck("redis", check: redis.isReachable),
                 ]
             )
@@ -36,7 +37,7 @@ struct CatalogApp {
                 router: router,
                 defaultPort: 4002,
                 services: [postgres, redis],
-                beforeServing: { try await Migrator(client: postgres, logger: bootstrap.logger).migrate(CatalogMigrations.schema) }
+                beforeServing: { try await Migrator(database: database).migrate(CatalogMigrations.schema) }
             )
         }
     }

@@ -10,17 +10,18 @@ struct EmailsApp {
         let bootstrap = ServiceBootstrap(name: "emails")
         await bootstrap.runOrExit {
             let config = bootstrap.config
-            let database = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
-            let postgres = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: bootstrap.logger)
+            let databaseConfiguration = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
+            let postgres = PostgresClient(configuration: databaseConfiguration.clientConfiguration, backgroundLogger: bootstrap.logger)
+            let database = Database(client: postgres, logger: bootstrap.logger)
             let tokens = try await AccessTokens(config: config)
-            let controller = EmailsController(log: EmailLog(client: postgres, logger: bootstrap.logger))
-            let router = bootstrap.makeRouter(tokens: tokens, readiness: [ReadinessCheck("postgres", check: postgres.isReachable)])
+            let controller = EmailsController(log: EmailLog(database: database))
+            let router = bootstrap.makeRouter(tokens: tokens, readiness: [ReadinessCheck("postgres", check: database.isReachable)])
             controller.addRoutes(to: router)
             try await bootstrap.run(
                 router: router,
                 defaultPort: 4005,
                 services: [postgres],
-                beforeServing: { try await Migrator(client: postgres, logger: bootstrap.logger).migrate(EmailsMigrations.schema) }
+                beforeServing: { try await Migrator(database: database).migrate(EmailsMigrations.schema) }
             )
         }
     }

@@ -14,8 +14,9 @@ struct OrdersApp {
         let bootstrap = ServiceBootstrap(name: "orders")
         await bootstrap.runOrExit {
             let config = bootstrap.config
-            let database = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
-            let postgres = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: bootstrap.logger)
+            let databaseConfiguration = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
+            let postgres = PostgresClient(configuration: databaseConfiguration.clientConfiguration, backgroundLogger: bootstrap.logger)
+            let database = Database(client: postgres, logger: bootstrap.logger)
             let amqp = AMQPConnection(
                 configuration: try AMQPConfiguration(url: try config.required("amqp.url", isSecret: true), connectionName: "orders"),
                 logger: bootstrap.logger
@@ -24,14 +25,14 @@ struct OrdersApp {
             let checkoutQueue = try queues.policy(for: QueueName.checkout.rawValue)
             let tokens = try await AccessTokens(config: config)
             let controller = OrdersController(
-                orders: OrderRepository(client: postgres, logger: bootstrap.logger),
+                orders: OrderRepository(database: database),
                 carts: CartClient(baseURL: try config.required("cart.url"), http: HTTPClient.shared),
                 publisher: MessagePublisher(connection: amqp)
             )
             let router = bootstrap.makeRouter(
                 tokens: tokens,
                 readiness: [
-                    ReadinessCheck("postgres", check: postgres.isReachable),
+                    ReadinessCheck("postgres", check: database.isReachable),
                     ReadinessCheck("rabbitmq") { amqp.isConnected },
                 ]
             )
@@ -41,7 +42,7 @@ struct OrdersApp {
                 defaultPort: 4004,
                 services: [postgres, amqp],
                 beforeServing: {
-                    try await Migrator(client: postgres, logger: bootstrap.logger).migrate(OrdersMigrations.schema)
+                    try await Migrator(database: database).migrate(OrdersMigrations.schema)
                     try await amqp.declare(checkoutQueue.declarations)
                 }
             )

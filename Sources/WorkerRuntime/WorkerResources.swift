@@ -21,7 +21,7 @@ public final class WorkerResources {
     public let connection: AMQPConnection
     private(set) var services: [any Service] = []
     private(set) var readiness: [ReadinessCheck] = []
-    private var postgresClient: PostgresClient?
+    private var postgresDatabase: Database?
     private var redisClient: RedisClient?
 
     init(config: ConfigReader, logger: Logger, connection: AMQPConnection) {
@@ -31,15 +31,16 @@ public final class WorkerResources {
         readiness.append(ReadinessCheck("rabbitmq") { connection.isConnected })
     }
 
-    /// The PostgreSQL pool (`DATABASE_URL`).
-    public func postgres() throws -> PostgresClient {
-        if let postgresClient { return postgresClient }
+    /// The PostgreSQL database (`DATABASE_URL`).
+    public func database() throws -> Database {
+        if let postgresDatabase { return postgresDatabase }
         let configuration = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
         let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
-        postgresClient = client
+        let database = Database(client: client, logger: logger)
+        postgresDatabase = database
         services.append(client)
-        readiness.append(ReadinessCheck("postgres", check: client.isReachable))
-        return client
+        readiness.append(ReadinessCheck("postgres", check: database.isReachable))
+        return database
     }
 
     /// The Redis pool (`REDIS_URL`).

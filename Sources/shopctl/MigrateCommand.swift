@@ -19,8 +19,8 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandOutput(output).run {
             let environment = CommandEnvironment()
-            return try await environment.withPostgres { client in
-                let migrator = Migrator(client: client, logger: environment.logger)
+            return try await environment.withDatabase { database in
+                let migrator = Migrator(database: database)
                 var schemas: [MigrateReport.Schema] = []
                 for schema in Self.schemas {
                     schemas.append(.init(schema: schema.schema, applied: try await migrator.migrate(schema)))

@@ -26,12 +26,12 @@ struct SeedCommand: AsyncParsableCommand {
             }
             let hasher = PasswordHasher(cost: try config.integer("bcrypt.cost", default: 12, in: 4...31), threadPool: .singleton)
             let passwordHash = try await hasher.hash(password)
-            return try await environment.withPostgres { client in
-                let admin = try await UserRepository(client: client, logger: environment.logger)
+            return try await environment.withDatabase { database in
+                let admin = try await UserRepository(database: database)
                     .upsertAdmin(email: email, name: "Administrator", passwordHash: passwordHash)
                 var report = SeedReport(adminEmail: admin.email, adminID: admin.id.uuidString, productsCreated: nil, productsExisting: nil)
                 guard !adminOnly else { return report }
-                let products = ProductRepository(client: client, logger: environment.logger)
+                let products = ProductRepository(database: database)
                 var created = 0
                 for product in DemoCatalog.products where try await products.find(sku: product.sku) == nil {
                     if try await products.create(product, reason: "demo catalog seed") != nil {
