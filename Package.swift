@@ -236,7 +236,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Contracts", "ServiceKit", "Storage", "OrdersCore", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Contracts", "ServiceKit", "Storage", "OrdersCore", "CatalogCore", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .target(
