@@ -17,9 +17,20 @@ struct ResilienceTests {
     @Test("RabbitMQ stopped and started while 1,000 checkouts are in flight: every order final, nothing lost or doubled")
     func rabbitMQRestartUnderLoad() async throws {
         let load = try await CheckoutLoad.prepare(customers: 1000, stock: 700, shop: shop)
+        let readyDuringOutage = Counter()
         let attempts = try await load.checkoutAll(parallel: 32, disruptAfter: 250) {
-            try await StackControl.run("restart rabbitmq")
+            try await StackControl.run("stop rabbitmq")
+            // Meanwhile every worker and the orders service say they are not ready.
+            let worker = APIClient(baseURL: "http://127.0.0.1:\(try TestEnvironment.require("CHECKOUT_WORKER_PORT"))")
+            let orders = APIClient(baseURL: try TestEnvironment.require("ORDERS_URL"))
+            for client in [worker, orders] {
+                let reply = try await client.send(.GET, "/ready")
+                if reply.status == 200 { readyDuringOutage.increment() }
+            }
+            try await Task.sleep(for: .seconds(3))
+            try await StackControl.run("start rabbitmq")
         }
+        #expect(readyDuringOutage.value == 0, "a process said it was ready while RabbitMQ was down")
         let summary = try await CheckoutAudit.verify(load, attempts: attempts)
         expectEveryAcceptedCheckoutCounted(summary, attempts)
         #expect(summary.confirmed > 0 && summary.confirmed <= 700)
