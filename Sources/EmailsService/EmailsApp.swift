@@ -1,5 +1,4 @@
 import EmailsCore
-import PostgresNIO
 import ServiceKit
 import Storage
 
@@ -9,18 +8,16 @@ struct EmailsApp {
     static func main() async {
         let bootstrap = ServiceBootstrap(name: "emails")
         await bootstrap.runOrExit {
-            let config = bootstrap.config
-            let databaseConfiguration = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
-            let postgres = PostgresClient(configuration: databaseConfiguration.clientConfiguration, backgroundLogger: bootstrap.logger)
-            let database = Database(client: postgres, logger: bootstrap.logger)
-            let tokens = try await AccessTokens(config: config)
+            let resources = bootstrap.resources()
+            let database = try resources.database()
+            let tokens = try await AccessTokens(config: bootstrap.config)
             let controller = EmailsController(log: EmailLog(database: database))
-            let router = bootstrap.makeRouter(tokens: tokens, readiness: [ReadinessCheck("postgres", check: database.isReachable)])
+            let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)
             controller.addRoutes(to: router)
             try await bootstrap.run(
                 router: router,
                 defaultPort: 4005,
-                services: [postgres],
+                services: resources.services,
                 beforeServing: { try await Migrator(database: database).migrate(EmailsMigrations.schema) }
             )
         }

@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Contracts
 import Messaging
 import OrdersCore
-import PostgresNIO
 import ServiceKit
 import Storage
 
@@ -14,13 +13,9 @@ struct OrdersApp {
         let bootstrap = ServiceBootstrap(name: "orders")
         await bootstrap.runOrExit {
             let config = bootstrap.config
-            let databaseConfiguration = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
-            let postgres = PostgresClient(configuration: databaseConfiguration.clientConfiguration, backgroundLogger: bootstrap.logger)
-            let database = Database(client: postgres, logger: bootstrap.logger)
-            let amqp = AMQPConnection(
-                configuration: try AMQPConfiguration(url: try config.required("amqp.url", isSecret: true), connectionName: "orders"),
-                logger: bootstrap.logger
-            )
+            let resources = bootstrap.resources()
+            let database = try resources.database()
+            let amqp = try resources.amqp(connectionName: "orders")
             let queues = try QueuesConfiguration(contentsOfFile: config.string(forKey: "queues.config", default: "queues.yaml"))
             let checkoutQueue = try queues.policy(for: QueueName.checkout.rawValue)
             let tokens = try await AccessTokens(config: config)
@@ -29,18 +24,12 @@ struct OrdersApp {
                 carts: CartClient(baseURL: try config.required("cart.url"), http: HTTPClient.shared),
                 publisher: MessagePublisher(connection: amqp)
             )
-            let router = bootstrap.makeRouter(
-                tokens: tokens,
-                readiness: [
-                    ReadinessCheck("postgres", check: database.isReachable),
-                    ReadinessCheck("rabbitmq") { amqp.isConnected },
-                ]
-            )
+            let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)
             controller.addRoutes(to: router)
             try await bootstrap.run(
                 router: router,
                 defaultPort: 4004,
-                services: [postgres, amqp],
+                services: resources.services,
                 beforeServing: {
                     try await Migrator(database: database).migrate(OrdersMigrations.schema)
                     try await amqp.declare(checkoutQueue.declarations)
