@@ -37,7 +37,7 @@ RUN export DEBIAN_FRONTEND=noninteractive \
 
 COPY --from=build /staging/ /usr/local/bin/
 WORKDIR /app
-COPY config.json queues.yaml ./
+COPY config.json queues.yaml openapi.yaml ./
 
 USER shop:shop
 ENV HTTP_HOST=0.0.0.0 \

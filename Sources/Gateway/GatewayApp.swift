@@ -22,9 +22,11 @@ struct GatewayApp {
             let maxBodyBytes = try bootstrap.config.integer("gateway.maxBodyBytes", default: 10 << 20, in: 1...(1 << 30))
             let connectTimeout = try bootstrap.config.integer("gateway.connectTimeoutMs", default: 2000, in: 10...60_000)
             let http = HTTPClient(configuration: upstreamClientConfiguration(connectTimeout: .milliseconds(Int64(connectTimeout))))
+            let contract = try APIContract(contentsOfFile: bootstrap.config.string(forKey: "openapi.path", default: "openapi.yaml"))
             let router = makeRouter(
                 table: table, http: http, timeout: .seconds(Int64(timeout)), maxBodyBytes: maxBodyBytes, metrics: bootstrap.metrics
             )
+            contract.addRoute(to: router)
             try await bootstrap.run(router: router, defaultPort: 3000, services: [HTTPClientService(client: http)])
         }
     }

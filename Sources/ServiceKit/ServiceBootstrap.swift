@@ -37,12 +37,20 @@ public struct ServiceBootstrap: Sendable {
     /// `services`, until SIGTERM or SIGINT; then shuts down gracefully: the server stops
     /// first, then `services` in reverse order.
     /// `beforeServing` runs once the services are up and before the port opens (migrations).
+    ///
+    /// Started with `--routes`, the process instead prints the routes `router` serves, one
+    /// `METHOD /path` per line (path parameters as `{name}`, like `openapi.yaml`), and returns:
+    /// `scripts/check-openapi` compares them with the contract.
     public func run(
         router: Router<ShopRequestContext>,
         defaultPort: Int,
         services: [any Service],
         beforeServing: (@Sendable () async throws -> Void)? = nil
     ) async throws {
+        if CommandLine.arguments.dropFirst().contains("--routes") {
+            print(Self.routeList(router).joined(separator: "\n"))
+            return
+        }
         let settings = try HTTPServerSettings(config: config, defaultPort: defaultPort)
         var app = Application(
             router: router,
@@ -66,5 +74,13 @@ public struct ServiceBootstrap: Sendable {
             logger.critical("cannot run", metadata: ["error": "\(error)"])
             exit(1)
         }
+    }
+
+    /// `METHOD /path` for each route of `router`, sorted (a capture prints as `{name}`).
+    static func routeList(_ router: Router<ShopRequestContext>) -> [String] {
+        router.routes.map { route in
+            "\(route.method.rawValue) /\(route.path.components.map(\.description).joined(separator: "/"))"
+        }
+        .sorted()
     }
 }

@@ -13,23 +13,6 @@ struct BadInputTests {
         shop = try Shop()
     }
 
-    /// Checks the answer is a problem document with `status` whose text mentions `mention`.
-    private func expectProblem(_ reply: APIClient.Reply, _ status: Int, mentioning mention: String? = nil, field: String? = nil,
-                               sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(reply.status == status, "expected \(status), got \(reply.status): \(reply.text)", sourceLocation: sourceLocation)
-        #expect(reply.contentType.hasPrefix("application/problem+json"), "content type \(reply.contentType)", sourceLocation: sourceLocation)
-        let problem = try? reply.decode(ProblemDetails.self)
-        #expect(problem?.status == status, sourceLocation: sourceLocation)
-        #expect(problem?.title.isEmpty == false, sourceLocation: sourceLocation)
-        if let mention {
-            let text = "\(problem?.detail ?? "") \(problem?.errors?.map { "\($0.field) \($0.message)" }.joined(separator: " ") ?? "")"
-            #expect(text.localizedCaseInsensitiveContains(mention), "'\(text)' does not mention '\(mention)'", sourceLocation: sourceLocation)
-        }
-        if let field {
-            #expect(problem?.errors?.contains { $0.field == field } == true, "no error for field \(field): \(reply.text)", sourceLocation: sourceLocation)
-        }
-    }
-
     @Test func malformedJSON() async throws {
         let reply = try await shop.api.send(.POST, "/auth/register", rawBody: #"{"email": "a@b.c", "password": "#)
         expectProblem(reply, 400, mentioning: "JSON")

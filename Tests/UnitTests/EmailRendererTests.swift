@@ -12,6 +12,12 @@ struct EmailRendererTests {
             ["name": "Swift Mug", "sku": "MUG-001", "quantity": 2, "unitPrice": "12.99 EUR", "lineTotal": "25.98 EUR"],
             ["name": "Tee <b>", "sku": "TEE-001", "quantity": 1, "unitPrice": "25.00 EUR", "lineTotal": "25.00 EUR"],
         ],
+        "name": "Zoë",
+        "token": "a-verification-token",
+        "verifyUrl": "http://localhost:3000/verify-email?token=a-verification-token",
+        "expiresInHours": 24,
+        "subject": "A notice",
+        "body": "Something to say",
     ]
 
     @Test func theConfirmationNamesTheOrderEachLineAndTheTotal() throws {

@@ -48,7 +48,7 @@ struct ShopctlInputTests {
         let message = #"{"idempotencyKey":"k","to":"a@example.com","template":"order-confirmed","variables":{}}"#
         #expect(try email.validate(body: Array(message.utf8), type: nil) == .init(type: "email.send", orderID: nil), "the only type is the default")
         let template = #expect(throws: ShopctlError.self) {
-            try email.validate(body: Array(message.replacingOccurrences(of: "order-confirmed", with: "welcome").utf8), type: nil)
+            try email.validate(body: Array(message.replacingOccurrences(of: "order-confirmed", with: "no-such-template").utf8), type: nil)
         }
         #expect(template?.message.contains("template") == true)
 

@@ -8,6 +8,10 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var sub: SubjectClaim
     public var email: String
     public var role: Role
+    /// Whether the user confirmed their email address (the OpenID Connect claim name).
+    public var emailVerified: Bool
+    /// The login session the token belongs to (`nil` for tokens made outside a session).
+    public var sid: String?
     public var iss: IssuerClaim
     public var iat: IssuedAtClaim
     public var exp: ExpirationClaim
@@ -16,10 +20,17 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 
     public static let issuer = "shop"
 
-    public init(userId: UUID, email: String, role: Role, issuedAt: Date, expiresAt: Date) {
+    enum CodingKeys: String, CodingKey {
+        case sub, email, role, sid, iss, iat, exp, typ
+        case emailVerified = "email_verified"
+    }
+
+    public init(userId: UUID, email: String, role: Role, emailVerified: Bool, sessionId: String?, issuedAt: Date, expiresAt: Date) {
         self.sub = SubjectClaim(value: userId.uuidString.lowercased())
         self.email = email
         self.role = role
+        self.emailVerified = emailVerified
+        self.sid = sessionId
         self.iss = IssuerClaim(value: Self.issuer)
         self.iat = IssuedAtClaim(value: issuedAt)
         self.exp = ExpirationClaim(value: expiresAt)

@@ -26,10 +26,19 @@ public struct AccessTokens: Sendable {
         try await self.init(secret: secret, lifetime: .seconds(seconds))
     }
 
-    /// A signed access token for `user`.
-    public func sign(userId: UUID, email: String, role: Role, now: Date = Date()) async throws -> String {
+    /// A signed access token for a user, belonging to the login session `sessionId`.
+    public func sign(
+        userId: UUID,
+        email: String,
+        role: Role,
+        emailVerified: Bool = false,
+        sessionId: String? = nil,
+        now: Date = Date()
+    ) async throws -> String {
         let expiresAt = now.addingTimeInterval(TimeInterval(lifetime.components.seconds))
-        let claims = AccessTokenClaims(userId: userId, email: email, role: role, issuedAt: now, expiresAt: expiresAt)
+        let claims = AccessTokenClaims(
+            userId: userId, email: email, role: role, emailVerified: emailVerified, sessionId: sessionId, issuedAt: now, expiresAt: expiresAt
+        )
         return try await keys.sign(claims)
     }
 
@@ -38,6 +47,8 @@ public struct AccessTokens: Sendable {
         guard let claims = try? await keys.verify(token, as: AccessTokenClaims.self),
             let userId = UUID(uuidString: claims.sub.value)
         else { return nil }
-        return Identity(userId: userId, email: claims.email, role: claims.role, accessToken: token)
+        return Identity(
+            userId: userId, email: claims.email, role: claims.role, emailVerified: claims.emailVerified, sessionId: claims.sid, accessToken: token
+        )
     }
 }

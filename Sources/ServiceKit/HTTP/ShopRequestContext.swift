@@ -33,13 +33,19 @@ public struct Identity: Sendable, Hashable {
     public var userId: UUID
     public var email: String
     public var role: Role
+    /// Whether the user confirmed their email address when the token was issued.
+    public var emailVerified: Bool
+    /// The login session the token belongs to, if any.
+    public var sessionId: String?
     /// The raw bearer token, for calls this service makes on the caller's behalf.
     public var accessToken: String
 
-    public init(userId: UUID, email: String, role: Role, accessToken: String) {
+    public init(userId: UUID, email: String, role: Role, emailVerified: Bool = false, sessionId: String? = nil, accessToken: String) {
         self.userId = userId
         self.email = email
         self.role = role
+        self.emailVerified = emailVerified
+        self.sessionId = sessionId
         self.accessToken = accessToken
     }
 }
