@@ -4,6 +4,11 @@
 # update-inventory (bench/checkout/reserve.pgbench) on the same database. Rounds alternate
 # pgbench and the pipeline. Results: checkout.jsonl, one line per run.
 #
+# The pipeline runs in two variants (BENCH_CHECKOUT_VARIANTS): `batched`, with queues.yaml as
+# it is (update-inventory reserves up to `batch.size` orders per transaction), and
+# `unbatched`, the same with update-inventory's `batch: null` and `concurrency: 4`, the policy
+# it had before batching (one order per transaction, four at a time).
+#
 # The pipeline's orders are seeded straight into the database (order, line, history, as the
 # orders service stores them) and their `order.placed` messages published by raw-publisher:
 # the HTTP path (gateway, JWT, cart, orders service) is not what this measures, and would
@@ -29,12 +34,58 @@ checkout_pgbench_run() {
   bench_say "checkout round $round pgbench -c $clients: $tps tps"
 }
 
+# The queues.yaml of pipeline variant $1 (batched: queues.yaml itself). Prints its path.
+variant_queues_config() {
+  local variant=$1 file
+  case $variant in
+    batched) printf '%s\n' "$REPO_ROOT/queues.yaml" ;;
+    unbatched)
+      file=$BENCH_RESULTS/queues-unbatched.yaml
+      "$SYSTEM_PYTHON" - "$REPO_ROOT/queues.yaml" "$file" <<'PY'
+import sys, yaml
+config = yaml.safe_load(open(sys.argv[1]))
+config["queues"]["update-inventory"].update({"batch": None, "concurrency": 4})
+with open(sys.argv[2], "w") as out:
+    out.write("# Written by scripts/bench: queues.yaml without update-inventory's batches.\n")
+    yaml.safe_dump(config, out, sort_keys=False)
+PY
+      printf '%s\n' "$file"
+      ;;
+    *) die "unknown checkout variant '$variant' (batched, unbatched)" ;;
+  esac
+}
+
+# Starts one replica of each pipeline worker with queues config $1 (on the stack's worker
+# ports, logs in the results) and waits until each consumes. Sets PIPELINE_PIDS.
+start_pipeline_workers() {
+  local config=$1 worker port log
+  PIPELINE_PIDS=()
+  for worker in "${PIPELINE_WORKERS[@]}"; do
+    port=${worker^^}
+    port=${port//-/_}_WORKER_PORT
+    log=$BENCH_RESULTS/logs/pipeline-$worker.log
+    launch_worker "$BENCH_BIN_DIR/$worker" "${!port}" "$log" QUEUES_CONFIG="$config"
+    PIPELINE_PIDS+=("$LAUNCHED_PID")
+    if ! WAIT_PID=$LAUNCHED_PID wait_until 60 "$worker" grep -q consuming "$log"; then
+      print_log_tail "$log" 30
+      stop_pipeline_workers
+      die "$worker did not start consuming"
+    fi
+  done
+}
+
+stop_pipeline_workers() {
+  local pid
+  for pid in "${PIPELINE_PIDS[@]}"; do stop_worker "$pid"; done
+  PIPELINE_PIDS=()
+}
+
 # Seeds BENCH_ORDERS pending orders, publishes their order.placed, waits until every one is
-# confirmed and everything after (stock commit, email) is done; round $1.
+# confirmed and everything after (stock commit, email) is done; variant $1, round $2.
 checkout_pipeline_run() {
-  local round=$1 tag messages t0 published_at deadline final confirmed timing email_done
-  tag="bench-$BENCH_RUN_ID-r$round@bench.local"
-  messages=$BENCH_RESULTS/logs/order-placed-r$round.tsv
+  local variant=$1 round=$2 tag messages t0 published_at deadline final confirmed timing email_done
+  tag="bench-$BENCH_RUN_ID-$variant-r$round@bench.local"
+  messages=$BENCH_RESULTS/logs/order-placed-$variant-r$round.tsv
   bench_psql -v count="$BENCH_ORDERS" -v product="$HOT_PRODUCT" -v email="$tag" -v user_id="$BENCH_USER" \
     -f "$REPO_ROOT/bench/checkout/seed-orders.sql"
   bench_psql -At -F $'\t' -v email="$tag" -v product="$HOT_PRODUCT" -v user_id="$BENCH_USER" >"$messages" <<'SQL'
@@ -77,41 +128,49 @@ SQL
     require_empty_queue "$queue"
   done
 
-  record checkout.jsonl --argjson orders "$BENCH_ORDERS" --argjson round "$round" --arg t0 "$t0" \
+  record checkout.jsonl --arg variant "$variant" --argjson orders "$BENCH_ORDERS" --argjson round "$round" --arg t0 "$t0" \
     --arg published "$published_at" --arg timing "$timing" --arg email "$email_done" --arg load "$(load_average)" '
     ($t0 | tonumber) as $start | ($timing | split(" ") | map(tonumber)) as $t |
-    {kind: "pipeline", round: $round, orders: $orders,
+    {kind: "pipeline", variant: $variant, round: $round, orders: $orders,
      publish_seconds: (($published | tonumber) - $start),
      first_confirmed_seconds: ($t[0] - $start),
      seconds: ($t[1] - $start),
      per_second: ($orders / ($t[1] - $start)),
      all_done_seconds: (($email | tonumber) - $start),
      load: $load}'
-  bench_say "checkout round $round pipeline: $(jq -r 'select(.round == '"$round"' and .kind == "pipeline") | "\(.per_second | floor) orders/s (\(.orders) in \(.seconds * 1000 | floor) ms)"' "$BENCH_RESULTS/checkout.jsonl")"
+  bench_say "checkout round $round pipeline $variant: $(tail -n 1 "$BENCH_RESULTS/checkout.jsonl" | jq -r '"\(.per_second | floor) orders/s (\(.orders) in \(.seconds * 1000 | floor) ms)"')"
+}
+
+# The pipeline of variant $1, round $2, with its own workers.
+checkout_variant_run() {
+  local variant=$1 round=$2
+  start_pipeline_workers "$(variant_queues_config "$variant")"
+  checkout_pipeline_run "$variant" "$round"
+  stop_pipeline_workers
 }
 
 checkout_main() {
-  local round clients
-  bench_step "checkout: $BENCH_ORDERS orders of one hot product through the four workers vs pgbench (clients: $BENCH_PGBENCH_CLIENTS, ${BENCH_PGBENCH_SECONDS}s), $BENCH_CHECKOUT_ROUNDS rounds"
+  local round clients variant
+  bench_step "checkout: $BENCH_ORDERS orders of one hot product through the four workers ($BENCH_CHECKOUT_VARIANTS) vs pgbench (clients: $BENCH_PGBENCH_CLIENTS, ${BENCH_PGBENCH_SECONDS}s), $BENCH_CHECKOUT_ROUNDS rounds"
   bench_psql -v product="$HOT_PRODUCT" -f "$REPO_ROOT/bench/checkout/hot-product.sql"
-  scripts/stack bench start "${PIPELINE_WORKERS[@]}"
   for queue in "${PIPELINE_WORKERS[@]}"; do
     require_empty_queue "$queue"
   done
   # Unrecorded warm-ups: connections opened, statements planned, caches filled.
   bench_say "warm-up"
-  BENCH_ORDERS=$((BENCH_ORDERS / 10 + 1)) checkout_pipeline_run 0 >/dev/null
+  for variant in $BENCH_CHECKOUT_VARIANTS; do
+    BENCH_ORDERS=$((BENCH_ORDERS / 10 + 1)) checkout_variant_run "$variant" 0 >/dev/null
+  done
   BENCH_PGBENCH_SECONDS=2 checkout_pgbench_run 1 0 >/dev/null
   for ((round = 1; round <= BENCH_CHECKOUT_ROUNDS; round++)); do
     if ((round % 2)); then
       for clients in $BENCH_PGBENCH_CLIENTS; do checkout_pgbench_run "$clients" "$round"; done
-      checkout_pipeline_run "$round"
+      for variant in $BENCH_CHECKOUT_VARIANTS; do checkout_variant_run "$variant" "$round"; done
     else
-      checkout_pipeline_run "$round"
+      for variant in $BENCH_CHECKOUT_VARIANTS; do checkout_variant_run "$variant" "$round"; done
       for clients in $BENCH_PGBENCH_CLIENTS; do checkout_pgbench_run "$clients" "$round"; done
     fi
   done
   jq -c 'select(.round > 0)' "$BENCH_RESULTS/checkout.jsonl" >"$BENCH_RESULTS/checkout.tmp"
   mv "$BENCH_RESULTS/checkout.tmp" "$BENCH_RESULTS/checkout.jsonl"
-  scripts/stack bench stop "${PIPELINE_WORKERS[@]}"
 }

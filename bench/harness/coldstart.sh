@@ -87,7 +87,6 @@ coldstart_run() {
 coldstart_main() {
   local worker round
   bench_step "cold start and idle memory: ${COLDSTART_WORKERS[*]}, $BENCH_COLDSTART_ROUNDS rounds, RSS after ${BENCH_IDLE_SECONDS}s idle"
-  scripts/stack bench stop "${PIPELINE_WORKERS[@]}" >/dev/null
   bench_psql -v product="$HOT_PRODUCT" -f "$REPO_ROOT/bench/checkout/hot-product.sql"
   for ((round = 1; round <= BENCH_COLDSTART_ROUNDS; round++)); do
     for worker in "${COLDSTART_WORKERS[@]}"; do

@@ -50,7 +50,9 @@ require_empty_queue() {
 # Starts executable $1 in the background (in the repository root, in a session of its own)
 # with HTTP_PORT=$2, extra settings "${@:4}" (NAME=VALUE), stderr and stdout to log file $3.
 # Just before exec, the launching shell writes its wall clock ($EPOCHREALTIME) to "$3.t0":
-# the cold-start benchmark measures from there. Sets LAUNCHED_PID.
+# the cold-start benchmark measures from there. Sets LAUNCHED_PID (and records it in
+# LAUNCHED_PIDS, for stop_launched_workers).
+LAUNCHED_PIDS=()
 launch_worker() {
   local executable=$1 port=$2 log=$3
   shift 3
@@ -61,6 +63,16 @@ launch_worker() {
       bash -c 'printf "%s\n" "$EPOCHREALTIME" >"$BENCH_T0_FILE"; exec "$0"' "$executable" >>"$log" 2>&1 </dev/null
   ) &
   LAUNCHED_PID=$!
+  LAUNCHED_PIDS+=("$LAUNCHED_PID")
+}
+
+# Stops every worker this harness launched that still runs (after a failure, say).
+stop_launched_workers() {
+  local pid
+  for pid in "${LAUNCHED_PIDS[@]}"; do
+    process_alive "$pid" && stop_worker "$pid"
+  done
+  return 0
 }
 
 # Stops process $1 with SIGTERM (SIGKILL after the grace period) and reaps it.
