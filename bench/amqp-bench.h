@@ -79,12 +79,13 @@ static void bench_close(const char *tool, amqp_connection_state_t state) {
   amqp_destroy_connection(state);
 }
 
-/* Ready messages in `queue` (a passive declare); dies if it does not exist. */
-__attribute__((unused)) static uint32_t bench_ready_count(const char *tool, amqp_connection_state_t state, const char *queue) {
+/* Ready messages and consumers of `queue` (a passive declare); dies if it does not exist. */
+__attribute__((unused)) static amqp_queue_declare_ok_t bench_queue_state(const char *tool, amqp_connection_state_t state,
+                                                                         const char *queue) {
   amqp_queue_declare_ok_t *ok =
       amqp_queue_declare(state, 1, amqp_cstring_bytes(queue), 1, 0, 0, 0, amqp_empty_table);
   bench_check_reply(tool, amqp_get_rpc_reply(state), "queue.declare (passive)");
-  return ok->message_count;
+  return *ok;
 }
 
 /* Seconds on the monotonic clock. */

@@ -9,8 +9,10 @@
  *   raw-publisher [--expect-empty] AMQP_URL QUEUE TYPE -
  *       one message per stdin line "<id>\t<json body>", message_id TYPE:<id>, correlation_id <id>
  *
- * --expect-empty fails (before publishing) unless QUEUE has no ready message: the check that
- * the previous round left nothing behind. Prints one JSON line with the count and the time.
+ * --expect-empty fails (before publishing) unless QUEUE has no consumer (waiting up to 10 s for
+ * one that is leaving) and no ready message: the check that the previous round left nothing
+ * behind, not even unacknowledged deliveries (those are back in the queue once their consumer
+ * is gone). Prints one JSON line with the count and the time.
  */
 #include "amqp-bench.h"
 
@@ -79,8 +81,17 @@ int main(int argc, char **argv) {
 
   amqp_connection_state_t state = bench_connect(tool, url);
   if (expect_empty) {
-    uint32_t ready = bench_ready_count(tool, state, queue);
-    if (ready != 0) bench_die(tool, "queue %s is not empty: %u ready messages", queue, ready);
+    /* A consumer that just closed its channel may still be leaving: the broker returns its
+     * unacknowledged deliveries to the queue when it removes the consumer (for a quorum queue
+     * in the same log command), so wait (up to 10 s) for no consumer, then count. */
+    amqp_queue_declare_ok_t queue_state = bench_queue_state(tool, state, queue);
+    for (int waited = 0; queue_state.consumer_count > 0 && waited < 1000; waited++) {
+      struct timespec pause = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
+      nanosleep(&pause, NULL);
+      queue_state = bench_queue_state(tool, state, queue);
+    }
+    if (queue_state.consumer_count > 0) bench_die(tool, "queue %s still has %u consumer(s)", queue, queue_state.consumer_count);
+    if (queue_state.message_count != 0) bench_die(tool, "queue %s is not empty: %u ready messages", queue, queue_state.message_count);
   }
   amqp_confirm_select(state, 1);
   bench_check_reply(tool, amqp_get_rpc_reply(state), "confirm.select");

@@ -6,10 +6,13 @@ import Synchronization
 /// handler starts to the moment the `expected`-th returns, the same span the C baseline
 /// (`bench/raw-consumer.c`) measures from its first delivery to its last ack. When the count
 /// is reached it writes one JSON line to `reportPath`, which `scripts/bench` waits for.
+/// It also counts messages handled more than once (by their `n`): there should be none.
 final class DrainMeter: Sendable {
     private struct State {
         var first: ContinuousClock.Instant?
         var handled = 0
+        var seen = Set<Int>()
+        var duplicates = 0
     }
 
     private let state = Mutex(State())
@@ -36,25 +39,30 @@ final class DrainMeter: Sendable {
         }
     }
 
-    /// Called as a handler returns; writes the report on the `expected`-th call.
-    func finished() {
+    /// Called as the handler of message `n` returns; writes the report on the `expected`-th call.
+    func finished(_ n: Int) {
         let now = ContinuousClock.now
-        let span: Duration? = state.withLock { state in
+        let outcome: (span: Duration, duplicates: Int)? = state.withLock { state in
             state.handled += 1
+            if !state.seen.insert(n).inserted {
+                state.duplicates += 1
+            }
             guard state.handled == expected, let first = state.first else { return nil }
-            return now - first
+            return (now - first, state.duplicates)
         }
-        if let span { report(span) }
+        if let outcome { report(outcome.span, duplicates: outcome.duplicates) }
     }
 
-    private func report(_ span: Duration) {
+    private func report(_ span: Duration, duplicates: Int) {
         let seconds = Double(span.components.seconds) + Double(span.components.attoseconds) / 1e18
         let rate = seconds > 0 ? Double(expected) / seconds : 0
         let line = String(
-            format: "{\"tool\":\"noop-worker\",\"prefetch\":%d,\"concurrency\":%d,\"messages\":%d,\"seconds\":%.6f,\"per_second\":%.1f}\n",
-            prefetch, concurrency, expected, seconds, rate
+            format: "{\"tool\":\"noop-worker\",\"prefetch\":%d,\"concurrency\":%d,\"messages\":%d,\"duplicates\":%d,\"seconds\":%.6f,\"per_second\":%.1f}\n",
+            prefetch, concurrency, expected, duplicates, seconds, rate
         )
-        logger.notice("drained", metadata: ["messages": "\(expected)", "seconds": "\(seconds)", "per_second": "\(rate)"])
+        logger.notice(
+            "drained", metadata: ["messages": "\(expected)", "duplicates": "\(duplicates)", "seconds": "\(seconds)", "per_second": "\(rate)"]
+        )
         guard let reportPath else { return }
         do {
             try line.write(toFile: reportPath, atomically: true, encoding: .utf8)

@@ -7,6 +7,6 @@ struct NoopHandler: WorkerHandler {
 
     func handle(_ message: BenchPing, context: MessageContext) async throws {
         meter.started()
-        meter.finished()
+        meter.finished(message.n)
     }
 }
