@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                "Contracts", "Messaging",
+                "Contracts", "Messaging", "Storage", "RedisStore", "Mail",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -193,8 +193,11 @@ let package = Package(
         .executableTarget(
             name: "shopctl",
             dependencies: [
-                "AccountsCore", "CatalogCore", "OrdersCore", "EmailsCore", "Messaging", "ServiceKit",
+                "AccountsCore", "CatalogCore", "OrdersCore", "EmailsCore", "Contracts", "Messaging", "ServiceKit", "WorkerRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -219,7 +222,7 @@ let package = Package(
             name: "UnitTests",
             dependencies: [
                 "Contracts", "Messaging", "ServiceKit", "WorkerRuntime", "Gateway", "CatalogCore", "CartCore", "EmailsCore", "Mail",
-                "RedisStore",
+                "RedisStore", "shopctl",
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -240,7 +243,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Contracts", "ServiceKit", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["Contracts", "ServiceKit", "Storage", "OrdersCore", "CatalogCore", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .target(

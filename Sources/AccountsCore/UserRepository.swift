@@ -2,30 +2,29 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import Storage
 
 /// The `accounts.users` table.
 public struct UserRepository: Sendable {
-    let client: PostgresClient
+    let database: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
+    public init(database: Database) {
+        self.database = database
+        self.logger = database.logger
     }
 
     /// Inserts `user`; `false` when the email is taken.
     public func create(_ user: User) async throws -> Bool {
         let normalized = User.normalize(email: user.email)
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             INSERT INTO accounts.users (id, email, email_normalized, name, password_hash, role, created_at, updated_at)
             VALUES (\(user.id), \(user.email), \(normalized), \(user.name), \(user.passwordHash), \(user.role.rawValue), \(user.createdAt), \(user.createdAt))
             ON CONFLICT (email_normalized) DO NOTHING
             RETURNING id
-            """,
-            logger: logger
-        )
-        for try await _ in rows { return true }
+            """)
+        for _ in rows { return true }
         return false
     }
 
@@ -33,20 +32,16 @@ public struct UserRepository: Sendable {
     public func find(email: String) async throws -> User? {
         let normalized = User.normalize(email: email)
         return try await first(
-            client.query(
-                "SELECT id, email, name, password_hash, role, created_at FROM accounts.users WHERE email_normalized = \(normalized)",
-                logger: logger
-            )
+            database.query(
+                "SELECT id, email, name, password_hash, role, created_at FROM accounts.users WHERE email_normalized = \(normalized)")
         )
     }
 
     /// The user with this id, if any.
     public func find(id: UUID) async throws -> User? {
         try await first(
-            client.query(
-                "SELECT id, email, name, password_hash, role, created_at FROM accounts.users WHERE id = \(id)",
-                logger: logger
-            )
+            database.query(
+                "SELECT id, email, name, password_hash, role, created_at FROM accounts.users WHERE id = \(id)")
         )
     }
 
@@ -55,24 +50,22 @@ public struct UserRepository: Sendable {
     public func upsertAdmin(email: String, name: String, passwordHash: String) async throws -> User {
         let normalized = User.normalize(email: email)
         let id = UUID()
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             INSERT INTO accounts.users (id, email, email_normalized, name, password_hash, role, email_verified_at)
             VALUES (\(id), \(email), \(normalized), \(name), \(passwordHash), 'admin', now())
             ON CONFLICT (email_normalized) DO UPDATE
                 SET password_hash = EXCLUDED.password_hash, role = 'admin', updated_at = now()
             RETURNING id, email, name, password_hash, role, created_at
-            """,
-            logger: logger
-        )
+            """)
         guard let user = try await first(rows) else {
             throw AccountsError.storage("upserting the admin returned no row")
         }
         return user
     }
 
-    private func first(_ rows: PostgresRowSequence) async throws -> User? {
-        for try await (id, email, name, hash, role, createdAt) in rows.decode((UUID, String, String, String, String, Date).self) {
+    private func first(_ rows: [PostgresRow]) async throws -> User? {
+        for (id, email, name, hash, role, createdAt) in try rows.decode((UUID, String, String, String, String, Date).self) {
             guard let role = Role(rawValue: role) else {
                 throw AccountsError.storage("user \(id) has unknown role '\(role)'")
             }

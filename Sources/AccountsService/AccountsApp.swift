@@ -1,6 +1,5 @@
 import AccountsCore
 import NIOPosix
-import PostgresNIO
 import ServiceKit
 import Storage
 
@@ -10,26 +9,25 @@ struct AccountsApp {
     static func main() async {
         let bootstrap = ServiceBootstrap(name: "accounts")
         await bootstrap.runOrExit {
-            let config = bootstrap.config
-            let database = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
-            let postgres = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: bootstrap.logger)
-            let tokens = try await AccessTokens(config: config)
-            let cost = try config.integer("bcrypt.cost", default: 12, in: 4...31)
+            let resources = bootstrap.resources()
+            let database = try resources.database()
+            let tokens = try await AccessTokens(config: bootstrap.config)
+            let cost = try bootstrap.config.integer("bcrypt.cost", default: 12, in: 4...31)
             let hashing = NIOThreadPool(numberOfThreads: 2)
             hashing.start()
 
             let controller = AccountsController(
-                users: UserRepository(client: postgres, logger: bootstrap.logger),
+                users: UserRepository(database: database),
                 hasher: PasswordHasher(cost: cost, threadPool: hashing),
                 tokens: tokens
             )
-            let router = bootstrap.makeRouter(tokens: tokens, readiness: [ReadinessCheck("postgres", check: postgres.isReachable)])
+            let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)
             controller.addRoutes(to: router)
             try await bootstrap.run(
                 router: router,
                 defaultPort: 4001,
-                services: [postgres],
-                beforeServing: { try await Migrator(client: postgres, logger: bootstrap.logger).migrate(AccountsMigrations.schema) }
+                services: resources.services,
+                beforeServing: { try await Migrator(database: database).migrate(AccountsMigrations.schema) }
             )
         }
     }

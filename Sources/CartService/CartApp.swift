@@ -1,7 +1,5 @@
 import AsyncHTTPClient
 import CartCore
-import NIOPosix
-import RedisStore
 import ServiceKit
 
 /// The cart service: each user's cart, in Redis.
@@ -11,20 +9,16 @@ struct CartApp {
         let bootstrap = ServiceBootstrap(name: "cart")
         await bootstrap.runOrExit {
             let config = bootstrap.config
-            let redis = RedisClient(
-                configuration: try RedisConfiguration(url: try config.required("redis.url", isSecret: true)),
-                threadPool: NIOThreadPool.singleton,
-                logger: bootstrap.logger
-            )
+            let resources = bootstrap.resources()
             let tokens = try await AccessTokens(config: config)
             let idleDays = try config.integer("cart.idleDays", default: 30, in: 1...365)
             let controller = CartController(
-                store: CartStore(redis: redis, idleLifetime: .seconds(idleDays * 24 * 3600), logger: bootstrap.logger),
+                store: CartStore(redis: try resources.redis(), idleLifetime: .seconds(idleDays * 24 * 3600), logger: bootstrap.logger),
                 catalog: CatalogClient(baseURL: try config.required("catalog.url"), http: HTTPClient.shared)
             )
-            let router = bootstrap.makeRouter(tokens: tokens, readiness: [ReadinessCheck("redis", check: redis.isReachable)])
+            let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)
             controller.addRoutes(to: router)
-            try await bootstrap.run(router: router, defaultPort: 4003, services: [redis])
+            try await bootstrap.run(router: router, defaultPort: 4003, services: resources.services)
         }
     }
 }

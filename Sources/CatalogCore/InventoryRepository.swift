@@ -15,12 +15,12 @@ public enum ReservationOutcome: Sendable, Hashable {
 /// Stock reservations, releases and commits: each one transaction, each recorded in the
 /// ledger, each idempotent per order.
 public struct InventoryRepository: Sendable {
-    let client: PostgresClient
+    let database: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
+    public init(database: Database) {
+        self.database = database
+        self.logger = database.logger
     }
 
     /// Reserves stock for each order, all or nothing per order, in ONE transaction, serving
@@ -29,7 +29,7 @@ public struct InventoryRepository: Sendable {
     /// `CHECK (available >= 0)` makes overselling impossible even for a buggy caller.
     /// An order that already has an outcome gets that outcome again.
     public func reserve(_ requests: [ReserveInventory]) async throws -> [UUID: ReservationOutcome] {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction { connection in
             var outcomes = try await existingOutcomes(of: requests.map(\.orderId), on: connection)
             var planner = ReservationPlanner(available: [:])
             let pending = requests.filter { outcomes[$0.orderId] == nil }
@@ -62,13 +62,11 @@ public struct InventoryRepository: Sendable {
 
     // MARK: - Steps
 
-    private func existingOutcomes(of orderIds: [UUID], on connection: PostgresConnection) async throws -> [UUID: ReservationOutcome] {
+    private func existingOutcomes(of orderIds: [UUID], on connection: DatabaseConnection) async throws -> [UUID: ReservationOutcome] {
         let rows = try await connection.query(
-            "SELECT order_id, status, coalesce(reason, '') FROM catalog.reservations WHERE order_id = ANY(\(orderIds))",
-            logger: logger
-        )
+            "SELECT order_id, status, coalesce(reason, '') FROM catalog.reservations WHERE order_id = ANY(\(orderIds))")
         var outcomes: [UUID: ReservationOutcome] = [:]
-        for try await (orderId, status, reason) in rows.decode((UUID, String, String).self) {
+        for (orderId, status, reason) in try rows.decode((UUID, String, String).self) {
             switch status {
             case "reserved", "committed": outcomes[orderId] = .reserved
             case "released": outcomes[orderId] = .rejected(reason: "the order was released before stock was reserved", shortages: [])
@@ -80,7 +78,7 @@ public struct InventoryRepository: Sendable {
 
     /// Locks the inventory rows of the active products among `productIds` and returns what is
     /// available of each. Unknown and inactive products are absent (nothing can be reserved).
-    private func lockInventory(of productIds: [UUID], on connection: PostgresConnection) async throws -> [UUID: Int] {
+    private func lockInventory(of productIds: [UUID], on connection: DatabaseConnection) async throws -> [UUID: Int] {
         let ids = Array(Set(productIds))
         let rows = try await connection.query(
             """
@@ -89,11 +87,9 @@ public struct InventoryRepository: Sendable {
             WHERE i.product_id = ANY(\(ids)) AND p.active
             ORDER BY i.product_id
             FOR UPDATE OF i
-            """,
-            logger: logger
-        )
+            """)
         var available: [UUID: Int] = [:]
-        for try await (productId, count) in rows.decode((UUID, Int).self) {
+        for (productId, count) in try rows.decode((UUID, Int).self) {
             available[productId] = count
         }
         return available
@@ -102,7 +98,7 @@ public struct InventoryRepository: Sendable {
     private func apply(
         _ movements: [ReservationPlanner.Movement],
         decided: [(orderId: UUID, outcome: ReservationOutcome)],
-        on connection: PostgresConnection
+        on connection: DatabaseConnection
     ) async throws {
         if !movements.isEmpty {
             let productIds = movements.map(\.productId)
@@ -116,17 +112,13 @@ public struct InventoryRepository: Sendable {
                       FROM unnest(\(productIds)::uuid[], \(quantities)::int[]) AS m(product_id, quantity)
                       GROUP BY product_id) d
                 WHERE i.product_id = d.product_id
-                """,
-                logger: logger
-            )
+                """)
             try await connection.query(
                 """
                 INSERT INTO catalog.inventory_ledger (product_id, kind, available_change, reserved_change, order_id, reason)
                 SELECT product_id, 'reserve', -quantity, quantity, order_id, 'order checkout'
                 FROM unnest(\(productIds)::uuid[], \(quantities)::int[], \(orderIds)::uuid[]) AS m(product_id, quantity, order_id)
-                """,
-                logger: logger
-            )
+                """)
         }
         let orderIds = decided.map(\.orderId)
         let statuses = decided.map { if case .reserved = $0.outcome { "reserved" } else { "rejected" } }
@@ -136,33 +128,27 @@ public struct InventoryRepository: Sendable {
             INSERT INTO catalog.reservations (order_id, status, reason)
             SELECT order_id, status, nullif(reason, '')
             FROM unnest(\(orderIds)::uuid[], \(statuses)::text[], \(reasons)::text[]) AS r(order_id, status, reason)
-            """,
-            logger: logger
-        )
+            """)
     }
 
     /// Moves a `reserved` reservation to `newStatus`, applying the ledger's `kind` movement:
     /// `release` returns the held units to `available`; `commit` drops them from `reserved`.
     private func settle(orderId: UUID, kind: String, newStatus: String, reason: String) async throws -> [UUID] {
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction { connection in
             let tombstone = try await connection.query(
                 """
                 INSERT INTO catalog.reservations (order_id, status, reason)
                 VALUES (\(orderId), \(newStatus), \(reason))
                 ON CONFLICT (order_id) DO NOTHING
                 RETURNING order_id
-                """,
-                logger: logger
-            )
-            for try await _ in tombstone {
+                """)
+            for _ in tombstone {
                 return []  // nothing was ever held for this order
             }
             let statusRows = try await connection.query(
-                "SELECT status FROM catalog.reservations WHERE order_id = \(orderId) FOR UPDATE",
-                logger: logger
-            )
+                "SELECT status FROM catalog.reservations WHERE order_id = \(orderId) FOR UPDATE")
             var status = ""
-            for try await value in statusRows.decode(String.self) { status = value }
+            for value in try statusRows.decode(String.self) { status = value }
             guard status == "reserved" else { return [] }
 
             let returnsStock = kind == "release"
@@ -182,15 +168,11 @@ public struct InventoryRepository: Sendable {
                 SELECT product_id, \(kind), CASE WHEN \(returnsStock) THEN quantity ELSE 0 END, -quantity, \(orderId), \(reason)
                 FROM moved
                 RETURNING product_id
-                """,
-                logger: logger
-            )
+                """)
             var productIds: [UUID] = []
-            for try await productId in moved.decode(UUID.self) { productIds.append(productId) }
+            for productId in try moved.decode(UUID.self) { productIds.append(productId) }
             try await connection.query(
-                "UPDATE catalog.reservations SET status = \(newStatus), reason = \(reason), updated_at = now() WHERE order_id = \(orderId)",
-                logger: logger
-            )
+                "UPDATE catalog.reservations SET status = \(newStatus), reason = \(reason), updated_at = now() WHERE order_id = \(orderId)")
             return productIds
         }
     }

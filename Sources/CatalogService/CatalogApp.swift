@@ -1,7 +1,4 @@
 import CatalogCore
-import NIOPosix
-import PostgresNIO
-import RedisStore
 import ServiceKit
 import Storage
 
@@ -11,32 +8,20 @@ struct CatalogApp {
     static func main() async {
         let bootstrap = ServiceBootstrap(name: "catalog")
         await bootstrap.runOrExit {
-            let config = bootstrap.config
-            let database = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
-            let postgres = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: bootstrap.logger)
-            let redis = RedisClient(
-                configuration: try RedisConfiguration(url: try config.required("redis.url", isSecret: true)),
-                threadPool: NIOThreadPool.singleton,
-                logger: bootstrap.logger
-            )
-            let tokens = try await AccessTokens(config: config)
+            let resources = bootstrap.resources()
+            let database = try resources.database()
+            let tokens = try await AccessTokens(config: bootstrap.config)
             let controller = ProductsController(
-                products: ProductRepository(client: postgres, logger: bootstrap.logger),
-                cache: ProductCache(redis: redis, logger: bootstrap.logger)
+                products: ProductRepository(database: database),
+                cache: ProductCache(redis: try resources.redis(), logger: bootstrap.logger)
             )
-            let router = bootstrap.makeRouter(
-                tokens: tokens,
-                readiness: [
-                    ReadinessCheck("postgres", check: postgres.isReachable),
-                    ReadinessCheck("redis", check: redis.isReachable),
-                ]
-            )
+            let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)
             controller.addRoutes(to: router)
             try await bootstrap.run(
                 router: router,
                 defaultPort: 4002,
-                services: [postgres, redis],
-                beforeServing: { try await Migrator(client: postgres, logger: bootstrap.logger).migrate(CatalogMigrations.schema) }
+                services: resources.services,
+                beforeServing: { try await Migrator(database: database).migrate(CatalogMigrations.schema) }
             )
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Storage
 
 /// One email in the log.
 public struct EmailLogEntry: Sendable, Hashable, Codable {
@@ -24,12 +25,12 @@ public struct EmailLogEntry: Sendable, Hashable, Codable {
 
 /// The `emails.email_log` table: each idempotency key is sent once.
 public struct EmailLog: Sendable {
-    let client: PostgresClient
+    let database: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
+    public init(database: Database) {
+        self.database = database
+        self.logger = database.logger
     }
 
     /// Records an attempt to send the email with `idempotencyKey` and returns its entry:
@@ -40,7 +41,7 @@ public struct EmailLog: Sendable {
     {
         let id = UUID()
         let messageId = "<\(id.uuidString.lowercased())@\(messageDomain)>"
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             INSERT INTO emails.email_log (id, idempotency_key, recipient, template, subject, message_id, status)
             VALUES (\(id), \(idempotencyKey), \(recipient), \(template), \(subject), \(messageId), 'sending')
@@ -48,10 +49,8 @@ public struct EmailLog: Sendable {
                 SET attempts = emails.email_log.attempts + CASE WHEN emails.email_log.status = 'sent' THEN 0 ELSE 1 END,
                     status = CASE WHEN emails.email_log.status = 'sent' THEN 'sent' ELSE 'sending' END
             RETURNING \(unescaped: Self.columns)
-            """,
-            logger: logger
-        )
-        guard let entry = try await Self.entries(from: rows).first else {
+            """)
+        guard let entry = try Self.entries(from: rows).first else {
             throw EmailLogError.noRow(idempotencyKey)
         }
         return entry
@@ -59,47 +58,39 @@ public struct EmailLog: Sendable {
 
     /// Marks the entry sent.
     public func markSent(id: UUID) async throws {
-        try await client.query(
-            "UPDATE emails.email_log SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = \(id)",
-            logger: logger
-        )
+        try await database.query(
+            "UPDATE emails.email_log SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = \(id)")
     }
 
     /// Marks the entry failed with the reason (a later attempt may still send it).
     public func markFailed(id: UUID, reason: String) async throws {
-        try await client.query(
-            "UPDATE emails.email_log SET status = 'failed', last_error = \(reason) WHERE id = \(id) AND status <> 'sent'",
-            logger: logger
-        )
+        try await database.query(
+            "UPDATE emails.email_log SET status = 'failed', last_error = \(reason) WHERE id = \(id) AND status <> 'sent'")
     }
 
     /// The newest entries, optionally for one recipient.
     public func list(recipient: String?, page: Int, limit: Int) async throws -> (entries: [EmailLogEntry], total: Int) {
-        let rows = try await client.query(
+        let rows = try await database.query(
             """
             SELECT \(unescaped: Self.columns) FROM emails.email_log
             WHERE (\(recipient)::text IS NULL OR recipient = \(recipient))
             ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \((page - 1) * limit)
-            """,
-            logger: logger
-        )
-        let entries = try await Self.entries(from: rows)
-        let countRows = try await client.query(
-            "SELECT count(*) FROM emails.email_log WHERE (\(recipient)::text IS NULL OR recipient = \(recipient))",
-            logger: logger
-        )
+            """)
+        let entries = try Self.entries(from: rows)
+        let countRows = try await database.query(
+            "SELECT count(*) FROM emails.email_log WHERE (\(recipient)::text IS NULL OR recipient = \(recipient))")
         var total = 0
-        for try await count in countRows.decode(Int.self) { total = count }
+        for count in try countRows.decode(Int.self) { total = count }
         return (entries, total)
     }
 
     static let columns =
         "id, idempotency_key, recipient, template, subject, message_id, status, attempts, last_error, created_at, sent_at"
 
-    static func entries(from rows: PostgresRowSequence) async throws -> [EmailLogEntry] {
+    static func entries(from rows: [PostgresRow]) throws -> [EmailLogEntry] {
         var entries: [EmailLogEntry] = []
-        let decoded = rows.decode((UUID, String, String, String, String, String, String, Int, String?, Date, Date?).self)
-        for try await (id, key, recipient, template, subject, messageId, status, attempts, lastError, created, sent) in decoded {
+        let decoded = try rows.decode((UUID, String, String, String, String, String, String, Int, String?, Date, Date?).self)
+        for (id, key, recipient, template, subject, messageId, status, attempts, lastError, created, sent) in decoded {
             entries.append(
                 EmailLogEntry(
                     id: id, idempotencyKey: key, recipient: recipient, template: template, subject: subject, messageId: messageId,

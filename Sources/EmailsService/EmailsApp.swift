@@ -1,5 +1,4 @@
 import EmailsCore
-import PostgresNIO
 import ServiceKit
 import Storage
 
@@ -9,18 +8,17 @@ struct EmailsApp {
     static func main() async {
         let bootstrap = ServiceBootstrap(name: "emails")
         await bootstrap.runOrExit {
-            let config = bootstrap.config
-            let database = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
-            let postgres = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: bootstrap.logger)
-            let tokens = try await AccessTokens(config: config)
-            let controller = EmailsController(log: EmailLog(client: postgres, logger: bootstrap.logger))
-            let router = bootstrap.makeRouter(tokens: tokens, readiness: [ReadinessCheck("postgres", check: postgres.isReachable)])
+            let resources = bootstrap.resources()
+            let database = try resources.database()
+            let tokens = try await AccessTokens(config: bootstrap.config)
+            let controller = EmailsController(log: EmailLog(database: database))
+            let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)
             controller.addRoutes(to: router)
             try await bootstrap.run(
                 router: router,
                 defaultPort: 4005,
-                services: [postgres],
-                beforeServing: { try await Migrator(client: postgres, logger: bootstrap.logger).migrate(EmailsMigrations.schema) }
+                services: resources.services,
+                beforeServing: { try await Migrator(database: database).migrate(EmailsMigrations.schema) }
             )
         }
     }

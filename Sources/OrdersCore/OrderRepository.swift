@@ -6,26 +6,24 @@ import Storage
 
 /// Orders, their lines and their status history in the `orders` schema.
 public struct OrderRepository: Sendable {
-    let client: PostgresClient
+    let database: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
+    public init(database: Database) {
+        self.database = database
+        self.logger = database.logger
     }
 
     /// Stores a new `pending` order with its lines and first history entry, in one transaction.
     public func create(_ order: Order) async throws {
         let dto = order.dto
-        try await client.transaction(logger: logger) { connection in
+        try await database.transaction { connection in
             try await connection.query(
                 """
                 INSERT INTO orders.orders (id, user_id, email, status, total_amount, currency, created_at, updated_at)
                 VALUES (\(dto.id), \(dto.userId), \(order.email), \(dto.status.rawValue), \(dto.total.amount), \(dto.total.currency),
                         \(dto.createdAt), \(dto.updatedAt))
-                """,
-                logger: logger
-            )
+                """)
             let numbers = Array(1...dto.lines.count)
             try await connection.query(
                 """
@@ -33,27 +31,21 @@ public struct OrderRepository: Sendable {
                 SELECT \(dto.id), * FROM unnest(\(numbers)::int[], \(dto.lines.map(\.productId))::uuid[], \(dto.lines.map(\.sku))::text[],
                                               \(dto.lines.map(\.name))::text[], \(dto.lines.map(\.unitPrice.amount))::int[],
                                               \(dto.lines.map(\.quantity))::int[])
-                """,
-                logger: logger
-            )
+                """)
             try await connection.query(
-                "INSERT INTO orders.order_status_history (order_id, to_status, reason) VALUES (\(dto.id), \(dto.status.rawValue), 'checkout')",
-                logger: logger
-            )
+                "INSERT INTO orders.order_status_history (order_id, to_status, reason) VALUES (\(dto.id), \(dto.status.rawValue), 'checkout')")
         }
     }
 
     /// The order with this id, if any.
     public func find(id: UUID) async throws -> Order? {
-        let orderRows = try await client.query(
+        let orderRows = try await database.query(
             """
             SELECT id, user_id, email, status, status_reason, total_amount, currency, created_at, updated_at
             FROM orders.orders WHERE id = \(id)
-            """,
-            logger: logger
-        )
+            """)
         var found: (UUID, UUID, String, String, String?, Int, String, Date, Date)?
-        for try await row in orderRows.decode((UUID, UUID, String, String, String?, Int, String, Date, Date).self) {
+        for row in try orderRows.decode((UUID, UUID, String, String, String?, Int, String, Date, Date).self) {
             found = row
         }
         guard let (orderId, userId, email, statusText, reason, total, currency, created, updated) = found else { return nil }
@@ -61,12 +53,10 @@ public struct OrderRepository: Sendable {
             throw OrderStoreError.corrupt("order \(orderId) has unknown status '\(statusText)'")
         }
         let currencyCode = currency.trimmingCharacters(in: .whitespaces)
-        let lineRows = try await client.query(
-            "SELECT product_id, sku, name, unit_price, quantity FROM orders.order_lines WHERE order_id = \(id) ORDER BY line_number",
-            logger: logger
-        )
+        let lineRows = try await database.query(
+            "SELECT product_id, sku, name, unit_price, quantity FROM orders.order_lines WHERE order_id = \(id) ORDER BY line_number")
         var lines: [OrderLineDTO] = []
-        for try await (productId, sku, name, price, quantity) in lineRows.decode((UUID, String, String, Int, Int).self) {
+        for (productId, sku, name, price, quantity) in try lineRows.decode((UUID, String, String, Int, Int).self) {
             lines.append(
                 OrderLineDTO(productId: productId, sku: sku, name: name, unitPrice: Money(amount: price, currency: currencyCode), quantity: quantity)
             )
@@ -84,7 +74,7 @@ public struct OrderRepository: Sendable {
     @discardableResult
     public func transition(_ id: UUID, from: Set<OrderStatus>, to status: OrderStatus, reason: String?) async throws -> Bool {
         let allowed = from.map(\.rawValue)
-        return try await client.transaction(logger: logger) { connection in
+        return try await database.transaction { connection in
             let rows = try await connection.query(
                 """
                 WITH previous AS (
@@ -97,10 +87,8 @@ public struct OrderRepository: Sendable {
                 INSERT INTO orders.order_status_history (order_id, from_status, to_status, reason)
                 SELECT \(id), from_status, \(status.rawValue), \(reason) FROM updated
                 RETURNING id
-                """,
-                logger: logger
-            )
-            for try await _ in rows { return true }
+                """)
+            for _ in rows { return true }
             return false
         }
     }

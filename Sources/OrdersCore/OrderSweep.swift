@@ -40,24 +40,24 @@ public struct OrderSweep: Sendable {
         case release(orderId: UUID, reason: String)
     }
 
-    let client: PostgresClient
+    let database: Database
     let limits: Limits
     let logger: Logger
 
-    public init(client: PostgresClient, limits: Limits, logger: Logger) {
-        self.client = client
+    public init(database: Database, limits: Limits) {
+        self.database = database
         self.limits = limits
-        self.logger = logger
+        self.logger = database.logger
     }
 
     /// Runs one sweep; `publish` must publish the actions' messages and return once the broker
     /// confirmed them. Returns the actions taken (empty when another worker holds the lock).
     @discardableResult
-    public func sweep(publish: ([Action]) async throws -> Void) async throws -> [Action] {
-        try await client.transaction(logger: logger) { connection in
-            let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext('orders.sweeper'))", logger: logger)
+    public func sweep(publish: @escaping @Sendable ([Action]) async throws -> Void) async throws -> [Action] {
+        try await database.transaction { connection in
+            let locked = try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext('orders.sweeper'))")
             var holdsLock = false
-            for try await value in locked.decode(Bool.self) { holdsLock = value }
+            for value in try locked.decode(Bool.self) { holdsLock = value }
             guard holdsLock else { return [] }
 
             var actions: [Action] = []
@@ -77,7 +77,7 @@ public struct OrderSweep: Sendable {
     }
 
     /// Fails orders in `status` untouched for longer than `age`, recording why.
-    private func expire(status: OrderStatus, olderThan age: Duration, reason: String, on connection: PostgresConnection) async throws -> [Action] {
+    private func expire(status: OrderStatus, olderThan age: Duration, reason: String, on connection: DatabaseConnection) async throws -> [Action] {
         let rows = try await connection.query(
             """
             WITH stuck AS (
@@ -93,11 +93,9 @@ public struct OrderSweep: Sendable {
             INSERT INTO orders.order_status_history (order_id, from_status, to_status, reason)
             SELECT id, \(status.rawValue), 'failed', \(reason) FROM failed
             RETURNING order_id
-            """,
-            logger: logger
-        )
+            """)
         var actions: [Action] = []
-        for try await orderId in rows.decode(UUID.self) {
+        for orderId in try rows.decode(UUID.self) {
             actions.append(.release(orderId: orderId, reason: reason))
             logger.warning("order failed by the sweeper", metadata: ["order.id": "\(orderId)", "reason": "\(reason)"])
         }
@@ -105,7 +103,7 @@ public struct OrderSweep: Sendable {
     }
 
     /// Marks `pending` orders that have waited too long as re-driven and returns them.
-    private func redrive(on connection: PostgresConnection) async throws -> [Action] {
+    private func redrive(on connection: DatabaseConnection) async throws -> [Action] {
         let age = Double(limits.redriveAfter.components.seconds)
         let rows = try await connection.query(
             """
@@ -118,21 +116,17 @@ public struct OrderSweep: Sendable {
                 FOR UPDATE SKIP LOCKED
             )
             RETURNING id, user_id, redrive_count
-            """,
-            logger: logger
-        )
+            """)
         var stuck: [(UUID, UUID)] = []
-        for try await (orderId, userId, count) in rows.decode((UUID, UUID, Int).self) {
+        for (orderId, userId, count) in try rows.decode((UUID, UUID, Int).self) {
             stuck.append((orderId, userId))
             logger.warning("re-publishing a stuck order", metadata: ["order.id": "\(orderId)", "redrive_count": "\(count)"])
         }
         guard !stuck.isEmpty else { return [] }
         let lineRows = try await connection.query(
-            "SELECT order_id, product_id, quantity FROM orders.order_lines WHERE order_id = ANY(\(stuck.map(\.0))) ORDER BY order_id, line_number",
-            logger: logger
-        )
+            "SELECT order_id, product_id, quantity FROM orders.order_lines WHERE order_id = ANY(\(stuck.map(\.0))) ORDER BY order_id, line_number")
         var lines: [UUID: [StockLine]] = [:]
-        for try await (orderId, productId, quantity) in lineRows.decode((UUID, UUID, Int).self) {
+        for (orderId, productId, quantity) in try lineRows.decode((UUID, UUID, Int).self) {
             lines[orderId, default: []].append(StockLine(productId: productId, quantity: quantity))
         }
         return stuck.map { .redrive(orderId: $0.0, userId: $0.1, lines: lines[$0.0] ?? []) }

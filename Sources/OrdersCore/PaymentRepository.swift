@@ -2,24 +2,23 @@ import Contracts
 import Foundation
 import Logging
 import PostgresNIO
+import Storage
 
 /// The `orders.payments` table: one charge per order, whatever the redeliveries.
 public struct PaymentRepository: Sendable {
-    let client: PostgresClient
+    let database: Database
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
+    public init(database: Database) {
+        self.database = database
+        self.logger = database.logger
     }
 
     /// The recorded result for the order, if it was charged before.
     public func result(orderId: UUID) async throws -> PaymentResult? {
-        let rows = try await client.query(
-            "SELECT status, provider_reference FROM orders.payments WHERE order_id = \(orderId)",
-            logger: logger
-        )
-        for try await (status, reference) in rows.decode((String, String).self) {
+        let rows = try await database.query(
+            "SELECT status, provider_reference FROM orders.payments WHERE order_id = \(orderId)")
+        for (status, reference) in try rows.decode((String, String).self) {
             return status == "succeeded" ? .succeeded(reference: reference) : .declined(reason: reference)
         }
         return nil
@@ -32,14 +31,12 @@ public struct PaymentRepository: Sendable {
             case .succeeded(let reference): ("succeeded", reference)
             case .declined(let reason): ("declined", reason)
             }
-        try await client.query(
+        try await database.query(
             """
             INSERT INTO orders.payments (order_id, status, amount, currency, provider_reference)
             VALUES (\(orderId), \(status), \(amount.amount), \(amount.currency), \(reference))
             ON CONFLICT (order_id) DO NOTHING
-            """,
-            logger: logger
-        )
+            """)
         return try await self.result(orderId: orderId) ?? result
     }
 }

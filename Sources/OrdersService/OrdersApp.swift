@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Contracts
 import Messaging
 import OrdersCore
-import PostgresNIO
 import ServiceKit
 import Storage
 
@@ -14,34 +13,25 @@ struct OrdersApp {
         let bootstrap = ServiceBootstrap(name: "orders")
         await bootstrap.runOrExit {
             let config = bootstrap.config
-            let database = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true))
-            let postgres = PostgresClient(configuration: database.clientConfiguration, backgroundLogger: bootstrap.logger)
-            let amqp = AMQPConnection(
-                configuration: try AMQPConfiguration(url: try config.required("amqp.url", isSecret: true), connectionName: "orders"),
-                logger: bootstrap.logger
-            )
+            let resources = bootstrap.resources()
+            let database = try resources.database()
+            let amqp = try resources.amqp(connectionName: "orders")
             let queues = try QueuesConfiguration(contentsOfFile: config.string(forKey: "queues.config", default: "queues.yaml"))
             let checkoutQueue = try queues.policy(for: QueueName.checkout.rawValue)
             let tokens = try await AccessTokens(config: config)
             let controller = OrdersController(
-                orders: OrderRepository(client: postgres, logger: bootstrap.logger),
+                orders: OrderRepository(database: database),
                 carts: CartClient(baseURL: try config.required("cart.url"), http: HTTPClient.shared),
                 publisher: MessagePublisher(connection: amqp)
             )
-            let router = bootstrap.makeRouter(
-                tokens: tokens,
-                readiness: [
-                    ReadinessCheck("postgres", check: postgres.isReachable),
-                    ReadinessCheck("rabbitmq") { amqp.isConnected },
-                ]
-            )
+            let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)
             controller.addRoutes(to: router)
             try await bootstrap.run(
                 router: router,
                 defaultPort: 4004,
-                services: [postgres, amqp],
+                services: resources.services,
                 beforeServing: {
-                    try await Migrator(client: postgres, logger: bootstrap.logger).migrate(OrdersMigrations.schema)
+                    try await Migrator(database: database).migrate(OrdersMigrations.schema)
                     try await amqp.declare(checkoutQueue.declarations)
                 }
             )

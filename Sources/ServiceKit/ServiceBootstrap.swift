@@ -23,6 +23,11 @@ public struct ServiceBootstrap: Sendable {
         self.metrics = MetricsSetup.bootstrap()
     }
 
+    /// Where the process gets its clients from (each once, from the environment).
+    public func resources() -> ProcessResources {
+        ProcessResources(config: config, logger: logger)
+    }
+
     /// The router every service starts from; see ``ShopRouter/make(metrics:tokens:readiness:)``.
     public func makeRouter(tokens: AccessTokens?, readiness: [ReadinessCheck]) -> Router<ShopRequestContext> {
         ShopRouter.make(metrics: metrics, tokens: tokens, readiness: readiness)

@@ -5,12 +5,10 @@ import PostgresNIO
 /// a transaction-scoped advisory lock per schema serialises them, and each migration is
 /// recorded in `<schema>.schema_migrations` in the same transaction that applies it.
 public struct Migrator: Sendable {
-    public let client: PostgresClient
-    public let logger: Logger
+    public let database: Database
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
+    public init(database: Database) {
+        self.database = database
     }
 
     /// Applies what is pending and returns the versions applied now.
@@ -20,67 +18,50 @@ public struct Migrator: Sendable {
             throw MigrationError(schema: schema.schema, version: nil, reason: "schema names are letters and underscores only")
         }
         let name = schema.schema
-        return try await client.withConnection { connection in
-            try await execute("BEGIN", on: connection)
-            do {
-                let lockKey = "shop.migrations.\(name)"
-                _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))", logger: logger)
-                try await execute(
-                    """
-                    CREATE SCHEMA IF NOT EXISTS \(name);
-                    CREATE TABLE IF NOT EXISTS \(name).schema_migrations (
-                        version integer PRIMARY KEY,
-                        name text NOT NULL,
-                        applied_at timestamptz NOT NULL DEFAULT now()
-                    );
-                    """,
-                    on: connection
-                )
-                var applied = Set<Int>()
-                let rows = try await connection.query(
-                    PostgresQuery(unsafeSQL: "SELECT version FROM \(name).schema_migrations"), logger: logger
-                )
-                for try await version in rows.decode(Int.self) {
-                    applied.insert(version)
+        let logger = database.logger
+        return try await database.transaction { connection in
+            let lockKey = "shop.migrations.\(name)"
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockKey)))")
+            try await Self.execute(
+                """
+                CREATE SCHEMA IF NOT EXISTS \(name);
+                CREATE TABLE IF NOT EXISTS \(name).schema_migrations (
+                    version integer PRIMARY KEY,
+                    name text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                );
+                """,
+                on: connection
+            )
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT version FROM \(name).schema_migrations"))
+            let applied = Set(try rows.decode(Int.self))
+            var appliedNow: [Int] = []
+            for migration in schema.migrations where !applied.contains(migration.version) {
+                do {
+                    try await Self.execute(migration.sql, on: connection)
+                } catch {
+                    throw MigrationError(schema: name, version: migration.version, reason: String(reflecting: error))
                 }
-                var appliedNow: [Int] = []
-                for migration in schema.migrations where !applied.contains(migration.version) {
-                    do {
-                        try await execute(migration.sql, on: connection)
-                    } catch {
-                        throw MigrationError(schema: name, version: migration.version, reason: String(reflecting: error))
-                    }
-                    _ = try await connection.query(
-                        PostgresQuery(
-                            unsafeSQL: "INSERT INTO \(name).schema_migrations (version, name) VALUES ($1, $2)",
-                            binds: {
-                                var binds = PostgresBindings()
-                                binds.append(migration.version)
-                                binds.append(migration.name)
-                                return binds
-                            }()
-                        ),
-                        logger: logger
-                    )
-                    appliedNow.append(migration.version)
-                    logger.info(
-                        "applied migration",
-                        metadata: ["schema": "\(name)", "version": "\(migration.version)", "migration": "\(migration.name)"]
-                    )
-                }
-                try await execute("COMMIT", on: connection)
-                return appliedNow
-            } catch {
-                try? await execute("ROLLBACK", on: connection)
-                throw error
+                var binds = PostgresBindings()
+                binds.append(migration.version)
+                binds.append(migration.name)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "INSERT INTO \(name).schema_migrations (version, name) VALUES ($1, $2)", binds: binds)
+                )
+                appliedNow.append(migration.version)
+                logger.info(
+                    "applied migration",
+                    metadata: ["schema": "\(name)", "version": "\(migration.version)", "migration": "\(migration.name)"]
+                )
             }
+            return appliedNow
         }
     }
 
     /// Runs each statement of `script` in turn (one prepared statement each).
-    private func execute(_ script: String, on connection: PostgresConnection) async throws {
+    private static func execute(_ script: String, on connection: DatabaseConnection) async throws {
         for statement in SQLScript.statements(in: script) {
-            _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: statement))
         }
     }
 }

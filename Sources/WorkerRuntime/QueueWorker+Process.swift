@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Logging
 import Messaging
+import ServiceKit
 
 extension QueueWorker {
     /// How a delivery is settled.

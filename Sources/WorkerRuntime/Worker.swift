@@ -45,21 +45,12 @@ public enum Worker {
             let queues = try QueuesConfiguration(contentsOfFile: config.string(forKey: "queues.config", default: "queues.yaml"))
             let policy = try queues.policy(for: queue.rawValue)
             let settings = try WorkerSettings(queue: queue.rawValue, config: config)
-            let connection = AMQPConnection(
-                configuration: try AMQPConfiguration(url: try config.required("amqp.url", isSecret: true), connectionName: settings.workerName),
-                logger: bootstrap.logger
-            )
-            let resources = WorkerResources(config: config, logger: bootstrap.logger, connection: connection)
+            let resources = try WorkerResources(config: config, logger: bootstrap.logger, connectionName: settings.workerName)
             let worker = try await makeWorker(resources, policy, settings)
             let router = bootstrap.makeRouter(tokens: nil, readiness: resources.readiness)
             // Shutdown runs in reverse: the HTTP server, then the worker (draining), then the
-            // handler's own services and clients, and the AMQP connection last, so settling
-            // can still publish and ack.
-            try await bootstrap.run(
-                router: router,
-                defaultPort: defaultPort(for: queue),
-                services: [connection] + resources.services + [worker]
-            )
+            // handler's own services and clients, and the AMQP connection last.
+            try await bootstrap.run(router: router, defaultPort: defaultPort(for: queue), services: resources.services + [worker])
         } catch {
             bootstrap.logger.critical("cannot run", metadata: ["error": "\(error)"])
             exit(1)

@@ -22,8 +22,8 @@ struct CommandEnvironment {
         self.logger = logger
     }
 
-    /// Runs `body` with a PostgreSQL client (`DATABASE_URL`) that is running meanwhile.
-    func withPostgres<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    /// Runs `body` with the PostgreSQL database (`DATABASE_URL`), its client running meanwhile.
+    func withDatabase<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
         let configuration = try DatabaseConfiguration(url: try config.required("database.url", isSecret: true), maximumConnections: 4)
         let client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -32,7 +32,7 @@ struct CommandEnvironment {
                 return nil
             }
             defer { group.cancelAll() }
-            return try await body(client)
+            return try await body(Database(client: client, logger: logger))
         }
     }
 }

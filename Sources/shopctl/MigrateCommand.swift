@@ -14,14 +14,35 @@ struct MigrateCommand: AsyncParsableCommand {
         AccountsMigrations.schema, CatalogMigrations.schema, OrdersMigrations.schema, EmailsMigrations.schema,
     ]
 
+    @OptionGroup var output: OutputOptions
+
     func run() async throws {
-        let environment = CommandEnvironment()
-        try await environment.withPostgres { client in
-            let migrator = Migrator(client: client, logger: environment.logger)
-            for schema in Self.schemas {
-                let applied = try await migrator.migrate(schema)
-                print("\(schema.schema): \(applied.isEmpty ? "up to date" : "applied \(applied.map(String.init).joined(separator: ", "))")")
+        try await CommandOutput(output).run {
+            let environment = CommandEnvironment()
+            return try await environment.withDatabase { database in
+                let migrator = Migrator(database: database)
+                var schemas: [MigrateReport.Schema] = []
+                for schema in Self.schemas {
+                    schemas.append(.init(schema: schema.schema, applied: try await migrator.migrate(schema)))
+                }
+                return MigrateReport(schemas: schemas)
             }
         }
+    }
+}
+
+/// What `migrate` reports: the migrations applied to each schema.
+struct MigrateReport: CommandReport {
+    struct Schema: Encodable, Sendable {
+        var schema: String
+        /// The versions applied now; empty when the schema was up to date.
+        var applied: [Int]
+    }
+
+    var schemas: [Schema]
+
+    var text: String {
+        schemas.map { "\($0.schema): \($0.applied.isEmpty ? "up to date" : "applied \($0.applied.map(String.init).joined(separator: ", "))")" }
+            .joined(separator: "\n")
     }
 }

@@ -48,6 +48,15 @@ struct BadInputTests {
         expectProblem(reply, 400, mentioning: "integer", field: "quantity")
     }
 
+    @Test func unknownFieldsAreRefused() async throws {
+        let customer = try await shop.newCustomer()
+        let reply = try await shop.api.send(
+            .POST, "/cart/items", rawBody: #"{"productId": "\#(UUID().uuidString)", "quantity": 1, "qty": 2}"#, token: customer.token
+        )
+        expectProblem(reply, 400, mentioning: "not a known field", field: "qty")
+        #expect(try await shop.cart(token: customer.token).lines.isEmpty)
+    }
+
     @Test func invalidRegistrationFieldsAreAllListed() async throws {
         let reply = try await shop.api.send(.POST, "/auth/register", json: RegisterRequest(email: "not-an-email", password: "short", name: ""))
         expectProblem(reply, 400, field: "email")

@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import PostgresNIO
+import Storage
 import Testing
 import TestSupport
 
@@ -53,8 +54,8 @@ struct NoOversellTests {
     /// Replays the product's ledger in order: the running available count never dips below 0,
     /// and the inventory row agrees with the ledger.
     private func expectLedgerNeverNegative(productId: UUID) async throws {
-        try await TestDatabase.withClient { client in
-            let rows = try await client.query(
+        try await TestDatabase.withDatabase { database in
+            let rows = try await database.query(
                 """
                 SELECT min(running)::int, (array_agg(running ORDER BY id DESC))[1]::int,
                        (count(*) FILTER (WHERE kind = 'reserve'))::int
@@ -62,20 +63,20 @@ struct NoOversellTests {
                       FROM catalog.inventory_ledger WHERE product_id = \(productId)) ledger
                 """
             )
-            for try await (minimum, final, reservations) in rows.decode((Int, Int, Int).self) {
+            for (minimum, final, reservations) in try rows.decode((Int, Int, Int).self) {
                 #expect(minimum >= 0)
                 #expect(final == 0)
                 #expect(reservations == 10)
             }
-            let inventory = try await client.query(
+            let inventory = try await database.query(
                 "SELECT available, reserved FROM catalog.inventory WHERE product_id = \(productId)"
             )
-            for try await (available, reserved) in inventory.decode((Int, Int).self) {
+            for (available, reserved) in try inventory.decode((Int, Int).self) {
                 #expect(available == 0)
                 guard reserved != 0 else { continue }
                 let settled = try await APIClient.eventually(timeout: .seconds(10)) { () async throws -> Int? in
-                    let rows = try await client.query("SELECT reserved FROM catalog.inventory WHERE product_id = \(productId)")
-                    for try await value in rows.decode(Int.self) where value == 0 { return value }
+                    let rows = try await database.query("SELECT reserved FROM catalog.inventory WHERE product_id = \(productId)")
+                    for value in try rows.decode(Int.self) where value == 0 { return value }
                     return nil
                 }
                 #expect(settled == 0, "reserved units were not committed: \(reserved) left")

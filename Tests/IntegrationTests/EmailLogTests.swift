@@ -7,9 +7,9 @@ import TestSupport
 @Suite("Email log (PostgreSQL)")
 struct EmailLogTests {
     @Test func eachKeyIsOneEntryWithAStableMessageID() async throws {
-        try await TestDatabase.withClient { client in
-            try await Migrator(client: client, logger: TestDatabase.logger).migrate(EmailsMigrations.schema)
-            let log = EmailLog(client: client, logger: TestDatabase.logger)
+        try await TestDatabase.withDatabase { database in
+            try await Migrator(database: database).migrate(EmailsMigrations.schema)
+            let log = EmailLog(database: database)
             let key = TestEnvironment.unique("order-confirmed")
             let first = try await log.beginAttempt(
                 idempotencyKey: key, recipient: "a@example.com", template: "order-confirmed", subject: "S", messageDomain: "example.com"

@@ -9,13 +9,13 @@ import TestSupport
 /// The reservation transaction against the real PostgreSQL of the test stack.
 @Suite("Inventory reservations (PostgreSQL)")
 struct InventoryRepositoryTests {
-    func newProduct(stock: Int, client: PostgresClient) async throws -> UUID {
-        try await Migrator(client: client, logger: TestDatabase.logger).migrate(CatalogMigrations.schema)
+    func newProduct(stock: Int, database: Database) async throws -> UUID {
+        try await Migrator(database: database).migrate(CatalogMigrations.schema)
         let sku = TestEnvironment.unique("IT").uppercased()
         let request = CreateProductRequest(
             sku: sku, name: sku, description: nil, category: "tests", price: Money(amount: 100, currency: "EUR"), stock: stock
         )
-        let product = try await ProductRepository(client: client, logger: TestDatabase.logger).create(request)
+        let product = try await ProductRepository(database: database).create(request)
         return try #require(product).id
     }
 
@@ -28,22 +28,22 @@ struct InventoryRepositoryTests {
         }
     }
 
-    func counts(_ productId: UUID, client: PostgresClient) async throws -> Stock {
-        let rows = try await client.query("SELECT available, reserved FROM catalog.inventory WHERE product_id = \(productId)")
-        for try await (available, reserved) in rows.decode((Int, Int).self) { return Stock(available, reserved) }
+    func counts(_ productId: UUID, database: Database) async throws -> Stock {
+        let rows = try await database.query("SELECT available, reserved FROM catalog.inventory WHERE product_id = \(productId)")
+        for (available, reserved) in try rows.decode((Int, Int).self) { return Stock(available, reserved) }
         throw TestEnvironment.Missing(variable: "inventory row")
     }
 
-    func ledgerCount(orderId: UUID, client: PostgresClient) async throws -> Int {
-        let rows = try await client.query("SELECT count(*)::int FROM catalog.inventory_ledger WHERE order_id = \(orderId)")
-        for try await count in rows.decode(Int.self) { return count }
+    func ledgerCount(orderId: UUID, database: Database) async throws -> Int {
+        let rows = try await database.query("SELECT count(*)::int FROM catalog.inventory_ledger WHERE order_id = \(orderId)")
+        for count in try rows.decode(Int.self) { return count }
         return 0
     }
 
     @Test func concurrentReservationsNeverOversell() async throws {
-        try await TestDatabase.withClient { client in
-            let product = try await newProduct(stock: 10, client: client)
-            let inventory = InventoryRepository(client: client, logger: TestDatabase.logger)
+        try await TestDatabase.withDatabase { database in
+            let product = try await newProduct(stock: 10, database: database)
+            let inventory = InventoryRepository(database: database)
             let outcomes = try await withThrowingTaskGroup(of: ReservationOutcome.self) { group in
                 for _ in 0..<50 {
                     group.addTask {
@@ -54,15 +54,15 @@ struct InventoryRepositoryTests {
                 return try await group.reduce(into: [ReservationOutcome]()) { $0.append($1) }
             }
             #expect(outcomes.filter { $0 == .reserved }.count == 10)
-            #expect(try await counts(product, client: client) == Stock(0, 10))
+            #expect(try await counts(product, database: database) == Stock(0, 10))
         }
     }
 
     @Test func aBatchServesOrdersInTurnAllOrNothingEach() async throws {
-        try await TestDatabase.withClient { client in
-            let mug = try await newProduct(stock: 3, client: client)
-            let tee = try await newProduct(stock: 1, client: client)
-            let inventory = InventoryRepository(client: client, logger: TestDatabase.logger)
+        try await TestDatabase.withDatabase { database in
+            let mug = try await newProduct(stock: 3, database: database)
+            let tee = try await newProduct(stock: 1, database: database)
+            let inventory = InventoryRepository(database: database)
             let first = ReserveInventory(orderId: UUID(), lines: [StockLine(productId: mug, quantity: 2), StockLine(productId: tee, quantity: 1)])
             let second = ReserveInventory(orderId: UUID(), lines: [StockLine(productId: mug, quantity: 1), StockLine(productId: tee, quantity: 1)])
             let third = ReserveInventory(orderId: UUID(), lines: [StockLine(productId: mug, quantity: 1)])
@@ -74,63 +74,63 @@ struct InventoryRepositoryTests {
                 return
             }
             #expect(shortages == [StockShortage(productId: tee, requested: 1, available: 0)])
-            #expect(try await counts(mug, client: client) == Stock(0, 3))
-            #expect(try await counts(tee, client: client) == Stock(0, 1))
-            #expect(try await ledgerCount(orderId: second.orderId, client: client) == 0)
+            #expect(try await counts(mug, database: database) == Stock(0, 3))
+            #expect(try await counts(tee, database: database) == Stock(0, 1))
+            #expect(try await ledgerCount(orderId: second.orderId, database: database) == 0)
         }
     }
 
     @Test func aRedeliveredReservationGetsTheSameOutcomeAndMovesNothing() async throws {
-        try await TestDatabase.withClient { client in
-            let product = try await newProduct(stock: 5, client: client)
-            let inventory = InventoryRepository(client: client, logger: TestDatabase.logger)
+        try await TestDatabase.withDatabase { database in
+            let product = try await newProduct(stock: 5, database: database)
+            let inventory = InventoryRepository(database: database)
             let request = ReserveInventory(orderId: UUID(), lines: [StockLine(productId: product, quantity: 2)])
             #expect(try await inventory.reserve([request])[request.orderId] == .reserved)
             #expect(try await inventory.reserve([request])[request.orderId] == .reserved)
             #expect(try await inventory.reserve([request, request])[request.orderId] == .reserved)
-            #expect(try await counts(product, client: client) == Stock(3, 2))
-            #expect(try await ledgerCount(orderId: request.orderId, client: client) == 1)
+            #expect(try await counts(product, database: database) == Stock(3, 2))
+            #expect(try await ledgerCount(orderId: request.orderId, database: database) == 1)
 
             let tooMuch = ReserveInventory(orderId: UUID(), lines: [StockLine(productId: product, quantity: 4)])
             #expect(try await inventory.reserve([tooMuch])[tooMuch.orderId] != .reserved)
             // Stock comes back; the rejected order stays rejected: its outcome was decided.
             _ = try await inventory.release(orderId: request.orderId, reason: "test")
             #expect(try await inventory.reserve([tooMuch])[tooMuch.orderId] != .reserved)
-            #expect(try await counts(product, client: client) == Stock(5, 0))
+            #expect(try await counts(product, database: database) == Stock(5, 0))
         }
     }
 
     @Test func releaseAndCommitSettleAReservationOnce() async throws {
-        try await TestDatabase.withClient { client in
-            let product = try await newProduct(stock: 5, client: client)
-            let inventory = InventoryRepository(client: client, logger: TestDatabase.logger)
+        try await TestDatabase.withDatabase { database in
+            let product = try await newProduct(stock: 5, database: database)
+            let inventory = InventoryRepository(database: database)
             let released = ReserveInventory(orderId: UUID(), lines: [StockLine(productId: product, quantity: 2)])
             let committed = ReserveInventory(orderId: UUID(), lines: [StockLine(productId: product, quantity: 1)])
             _ = try await inventory.reserve([released, committed])
-            #expect(try await counts(product, client: client) == Stock(2, 3))
+            #expect(try await counts(product, database: database) == Stock(2, 3))
 
             #expect(try await inventory.release(orderId: released.orderId, reason: "payment declined") == [product])
             #expect(try await inventory.release(orderId: released.orderId, reason: "payment declined").isEmpty)
-            #expect(try await counts(product, client: client) == Stock(4, 1))
+            #expect(try await counts(product, database: database) == Stock(4, 1))
 
             #expect(try await inventory.commit(orderId: committed.orderId) == [product])
             #expect(try await inventory.commit(orderId: committed.orderId).isEmpty)
             #expect(try await inventory.release(orderId: committed.orderId, reason: "too late").isEmpty)
-            #expect(try await counts(product, client: client) == Stock(4, 0))
+            #expect(try await counts(product, database: database) == Stock(4, 0))
         }
     }
 
     @Test func aReleaseBeforeItsReservationLeavesATombstone() async throws {
-        try await TestDatabase.withClient { client in
-            let product = try await newProduct(stock: 5, client: client)
-            let inventory = InventoryRepository(client: client, logger: TestDatabase.logger)
+        try await TestDatabase.withDatabase { database in
+            let product = try await newProduct(stock: 5, database: database)
+            let inventory = InventoryRepository(database: database)
             let request = ReserveInventory(orderId: UUID(), lines: [StockLine(productId: product, quantity: 2)])
             #expect(try await inventory.release(orderId: request.orderId, reason: "order failed").isEmpty)
             guard case .rejected = try await inventory.reserve([request])[request.orderId] else {
                 Issue.record("a late reservation held stock for a released order")
                 return
             }
-            #expect(try await counts(product, client: client) == Stock(5, 0))
+            #expect(try await counts(product, database: database) == Stock(5, 0))
         }
     }
 }

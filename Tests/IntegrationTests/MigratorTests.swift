@@ -7,7 +7,7 @@ import TestSupport
 @Suite("Migrations (PostgreSQL)")
 struct MigratorTests {
     @Test func migrationsApplyOnceEvenWhenRunConcurrently() async throws {
-        try await TestDatabase.withClient { client in
+        try await TestDatabase.withDatabase { database in
             let schema = "it_\(UUID().uuidString.prefix(8).lowercased().filter(\.isLetter))_migrations"
             let migrations = SchemaMigrations(
                 schema: schema,
@@ -16,7 +16,7 @@ struct MigratorTests {
                     Migration(version: 1, name: "first", sql: "CREATE TABLE \(schema).things (name text); INSERT INTO \(schema).things VALUES ('one');"),
                 ]
             )
-            let migrator = Migrator(client: client, logger: TestDatabase.logger)
+            let migrator = Migrator(database: database)
             let runs = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for _ in 0..<5 {
                     group.addTask { try await migrator.migrate(migrations) }
@@ -25,16 +25,16 @@ struct MigratorTests {
             }
             #expect(runs.filter { $0 == [1, 2] }.count == 1)
             #expect(runs.filter(\.isEmpty).count == 4)
-            let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT name FROM \(schema).things ORDER BY name"))
+            let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT name FROM \(schema).things ORDER BY name"))
             var names: [String] = []
-            for try await name in rows.decode(String.self) { names.append(name) }
+            for name in try rows.decode(String.self) { names.append(name) }
             #expect(names == ["one", "two"])
-            try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
+            try await database.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(schema) CASCADE"))
         }
     }
 
     @Test func aFailingMigrationAppliesNothing() async throws {
-        try await TestDatabase.withClient { client in
+        try await TestDatabase.withDatabase { database in
             let schema = "it_\(UUID().uuidString.prefix(8).lowercased().filter(\.isLetter))_broken"
             let migrations = SchemaMigrations(
                 schema: schema,
@@ -44,10 +44,10 @@ struct MigratorTests {
                 ]
             )
             await #expect(throws: MigrationError.self) {
-                try await Migrator(client: client, logger: TestDatabase.logger).migrate(migrations)
+                try await Migrator(database: database).migrate(migrations)
             }
-            let rows = try await client.query("SELECT count(*)::int FROM information_schema.schemata WHERE schema_name = \(schema)")
-            for try await count in rows.decode(Int.self) {
+            let rows = try await database.query("SELECT count(*)::int FROM information_schema.schemata WHERE schema_name = \(schema)")
+            for count in try rows.decode(Int.self) {
                 #expect(count == 0, "a failed run left its schema behind")
             }
         }

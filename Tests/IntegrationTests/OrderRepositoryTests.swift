@@ -8,8 +8,8 @@ import TestSupport
 
 @Suite("Orders store (PostgreSQL)")
 struct OrderRepositoryTests {
-    func newOrder(client: PostgresClient) async throws -> Order {
-        try await Migrator(client: client, logger: TestDatabase.logger).migrate(OrdersMigrations.schema)
+    func newOrder(database: Database) async throws -> Order {
+        try await Migrator(database: database).migrate(OrdersMigrations.schema)
         let now = Date()
         let lines = [
             OrderLineDTO(productId: UUID(), sku: "A-1", name: "Alpha", unitPrice: Money(amount: 250, currency: "EUR"), quantity: 2),
@@ -20,14 +20,14 @@ struct OrderRepositoryTests {
             statusReason: nil, createdAt: now, updatedAt: now
         )
         let order = Order(dto: dto, email: "buyer@example.com")
-        try await OrderRepository(client: client, logger: TestDatabase.logger).create(order)
+        try await OrderRepository(database: database).create(order)
         return order
     }
 
     @Test func anOrderIsStoredWithItsLinesAndReadBack() async throws {
-        try await TestDatabase.withClient { client in
-            let order = try await newOrder(client: client)
-            let found = try #require(try await OrderRepository(client: client, logger: TestDatabase.logger).find(id: order.id))
+        try await TestDatabase.withDatabase { database in
+            let order = try await newOrder(database: database)
+            let found = try #require(try await OrderRepository(database: database).find(id: order.id))
             #expect(found.dto.lines == order.dto.lines)
             #expect(found.dto.total == order.dto.total)
             #expect(found.email == "buyer@example.com")
@@ -37,9 +37,9 @@ struct OrderRepositoryTests {
     }
 
     @Test func transitionsAreGuardedByTheCurrentStatusAndRecorded() async throws {
-        try await TestDatabase.withClient { client in
-            let orders = OrderRepository(client: client, logger: TestDatabase.logger)
-            let order = try await newOrder(client: client)
+        try await TestDatabase.withDatabase { database in
+            let orders = OrderRepository(database: database)
+            let order = try await newOrder(database: database)
             #expect(try await orders.transition(order.id, from: [.reserved], to: .confirmed, reason: nil) == false)
             #expect(try await orders.transition(order.id, from: [.pending], to: .reserved, reason: "stock reserved"))
             #expect(try await orders.transition(order.id, from: [.pending], to: .reserved, reason: "again") == false)
@@ -47,19 +47,19 @@ struct OrderRepositoryTests {
             #expect(try await orders.find(id: order.id)?.status == .confirmed)
             #expect(try await orders.find(id: order.id)?.dto.statusReason == "paid")
 
-            let rows = try await client.query(
+            let rows = try await database.query(
                 "SELECT coalesce(from_status, ''), to_status FROM orders.order_status_history WHERE order_id = \(order.id) ORDER BY id"
             )
             var history: [String] = []
-            for try await (from, to) in rows.decode((String, String).self) { history.append("\(from)>\(to)") }
+            for (from, to) in try rows.decode((String, String).self) { history.append("\(from)>\(to)") }
             #expect(history == [">pending", "pending>reserved", "reserved>confirmed"])
         }
     }
 
     @Test func concurrentTransitionsMoveTheOrderOnce() async throws {
-        try await TestDatabase.withClient { client in
-            let orders = OrderRepository(client: client, logger: TestDatabase.logger)
-            let order = try await newOrder(client: client)
+        try await TestDatabase.withDatabase { database in
+            let orders = OrderRepository(database: database)
+            let order = try await newOrder(database: database)
             let moved = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<10 {
                     group.addTask { try await orders.transition(order.id, from: [.pending], to: .rejected, reason: "race") }
@@ -71,9 +71,9 @@ struct OrderRepositoryTests {
     }
 
     @Test func aPaymentIsRecordedOncePerOrder() async throws {
-        try await TestDatabase.withClient { client in
-            let payments = PaymentRepository(client: client, logger: TestDatabase.logger)
-            let order = try await newOrder(client: client)
+        try await TestDatabase.withDatabase { database in
+            let payments = PaymentRepository(database: database)
+            let order = try await newOrder(database: database)
             #expect(try await payments.result(orderId: order.id) == nil)
             let first = try await payments.record(orderId: order.id, amount: order.dto.total, result: .succeeded(reference: "ref-1"))
             let second = try await payments.record(orderId: order.id, amount: order.dto.total, result: .declined(reason: "later"))

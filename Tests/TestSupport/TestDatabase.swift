@@ -2,9 +2,9 @@ import Logging
 import PostgresNIO
 import Storage
 
-/// A PostgreSQL client of the test stack that runs for the duration of `body`.
+/// The test stack's PostgreSQL, with a client that runs for the duration of `body`.
 public enum TestDatabase {
-    public static func withClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    public static func withDatabase<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
         let configuration = try DatabaseConfiguration(url: try TestEnvironment.databaseURL, maximumConnections: 8)
         let client = PostgresClient(configuration: configuration.clientConfiguration)
         return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -13,7 +13,7 @@ public enum TestDatabase {
                 return nil
             }
             defer { group.cancelAll() }
-            return try await body(client)
+            return try await body(Database(client: client, logger: logger))
         }
     }
 

@@ -1,8 +1,9 @@
 import Contracts
 import Foundation
 import Hummingbird
-import ServiceKit
 import Testing
+
+@testable import ServiceKit
 
 @Suite("Problem documents")
 struct HTTPProblemTests {
@@ -77,5 +78,29 @@ struct AccessTokenTests {
         await #expect(throws: SettingsError.self) {
             _ = try await AccessTokens(secret: "short", lifetime: .seconds(60))
         }
+    }
+}
+
+@Suite("Unknown fields")
+struct UnknownFieldsTests {
+    struct Line: Codable { var productId: String; var quantity: Int }
+    struct Body: Codable { var name: String; var note: String?; var lines: [Line] }
+
+    func unknown(_ json: String) throws -> [String] {
+        let data = Data(json.utf8)
+        let body = try ShopJSON.decoder.decode(Body.self, from: data)
+        return UnknownFields.find(in: data, decoded: body)
+    }
+
+    @Test func knownFieldsPass() throws {
+        #expect(try unknown(#"{"name": "a", "lines": [{"productId": "p", "quantity": 1}]}"#).isEmpty)
+        #expect(try unknown(#"{"name": "a", "note": null, "lines": []}"#).isEmpty, "null for an optional is fine")
+        #expect(try unknown(#"{"name": "a", "note": "n", "lines": []}"#).isEmpty)
+    }
+
+    @Test func unknownFieldsAreNamedWithTheirPath() throws {
+        #expect(try unknown(#"{"name": "a", "nmae": "b", "lines": []}"#) == ["nmae"])
+        #expect(try unknown(#"{"name": "a", "lines": [{"productId": "p", "quantity": 1}, {"productId": "q", "quantity": 2, "colour": "red"}]}"#)
+            == ["lines[1].colour"])
     }
 }

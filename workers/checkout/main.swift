@@ -3,14 +3,14 @@ import OrdersCore
 import WorkerRuntime
 
 await Worker.run(queue: .checkout) { resources in
-    let postgres = try resources.postgres()
+    let database = try resources.database()
     let config = resources.config
     let limits = OrderSweep.Limits(
         redriveAfter: .seconds(try config.integer("sweeper.redriveAfterSeconds", default: 60, in: 1...86_400)),
         expireAfter: .seconds(try config.integer("sweeper.expireAfterSeconds", default: 1800, in: 1...604_800)),
         reservationTimeout: .seconds(try config.integer("sweeper.reservationTimeoutSeconds", default: 600, in: 1...604_800))
     )
-    let sweeper = CheckoutSweeper(sweep: OrderSweep(client: postgres, limits: limits, logger: resources.logger), publisher: resources.publisher)
+    let sweeper = CheckoutSweeper(sweep: OrderSweep(database: database, limits: limits), publisher: resources.publisher)
     resources.addService(
         PeriodicService(
             name: "sweeper",
@@ -20,8 +20,8 @@ await Worker.run(queue: .checkout) { resources in
         )
     )
     return CheckoutHandler(
-        orders: OrderRepository(client: postgres, logger: resources.logger),
-        payments: PaymentRepository(client: postgres, logger: resources.logger),
+        orders: OrderRepository(database: database),
+        payments: PaymentRepository(database: database),
         provider: AlwaysApprovingPaymentProvider()
     )
 }

@@ -3,7 +3,7 @@ import WorkerRuntime
 
 await Worker.run(queue: .updateInventory) { resources in
     InventoryHandler(
-        inventory: InventoryRepository(client: try resources.postgres(), logger: resources.logger),
+        inventory: InventoryRepository(database: try resources.database()),
         cache: ProductCache(redis: try resources.redis(), logger: resources.logger)
     )
 }

@@ -28,6 +28,13 @@ extension QueuePolicy {
     }
 
     /// `Q.dead`: a plain quorum queue, where messages wait for an operator.
+    ///
+    /// Deliberately without `x-delivery-limit`: operators read it by taking messages and
+    /// returning them (`shopctl dlq list`), and a quorum queue counts each return as a
+    /// delivery; with a limit, reading it often enough would drop messages. On RabbitMQ 3.x no
+    /// argument means no limit; `-1` would mean dropping at the first return (checked on
+    /// 3.10.8), whereas RabbitMQ 4 reads `-1` as "no limit" and applies 20 when there is no
+    /// argument (lift it there with a policy, `delivery-limit: -1`).
     public var deadLetterDeclaration: QueueDeclaration {
         QueueDeclaration(name: deadLetterQueue, arguments: Self.quorum)
     }

@@ -3,8 +3,9 @@ import Hummingbird
 import Logging
 
 /// Turns every error into a `problem+json` answer: ``HTTPProblem`` as it is, Hummingbird's
-/// own errors (unknown route, body too large...) with their status, and anything else as a
-/// `500` whose detail names the request id and never leaks internals.
+/// own errors (unknown route, body too large...) with their status, a dependency outage
+/// (database, Redis, broker down) as `503` with `Retry-After`, and anything else as a `500`
+/// whose detail names the request id and never leaks internals.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -21,6 +22,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try problem.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             let problem = HTTPProblem(error.status, detail: Self.detail(for: error.status))
+            return try problem.response(from: request, context: context)
+        } catch where DependencyOutage.isOutage(error) {
+            context.logger.warning("a dependency is unavailable", metadata: ["error": "\(String(reflecting: error))"])
+            let problem = HTTPProblem.unavailable("A service this request needs is unavailable right now; try again shortly.")
             return try problem.response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])

@@ -5,8 +5,9 @@ import Hummingbird
 extension Request {
     /// Decodes the JSON body as `type`, or throws a `problem+json` error saying what is wrong:
     /// `415` for another content type, `413` past the context's upload limit, `400` for
-    /// malformed JSON or a missing or mistyped field (naming the field).
-    public func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
+    /// malformed JSON, a missing or mistyped field, or a field the type does not know (each
+    /// named).
+    public func decodeJSON<T: Codable>(_ type: T.Type, context: some RequestContext) async throws -> T {
         if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw HTTPProblem(.unsupportedMediaType, detail: "Send the body as application/json, not \(contentType).")
         }
@@ -19,11 +20,18 @@ extension Request {
         guard buffer.readableBytes > 0 else {
             throw HTTPProblem.badRequest("The request needs a JSON body.")
         }
+        let data = Data(buffer: buffer)
+        let value: T
         do {
-            return try ShopJSON.decoder.decode(T.self, from: Data(buffer: buffer))
+            value = try ShopJSON.decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw HTTPProblem.decoding(error)
         }
+        let unknown = UnknownFields.find(in: data, decoded: value)
+        guard unknown.isEmpty else {
+            throw HTTPProblem.validation(unknown.map { ProblemDetails.FieldError(field: $0, message: "is not a known field") })
+        }
+        return value
     }
 }
 

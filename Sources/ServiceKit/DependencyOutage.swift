@@ -2,14 +2,17 @@ import Mail
 import Messaging
 import PostgresNIO
 import RedisStore
+import Storage
 
 /// Tells a dependency being down (PostgreSQL, Redis, RabbitMQ or the SMTP server unreachable
-/// or restarting) from a handler failing on this message. An outage is not the message's
-/// fault: it is retried at the backoff pace without using up an attempt, so a long outage
-/// never pushes good messages into the dead-letter queue.
-enum DependencyOutage {
-    static func isOutage(_ error: any Error) -> Bool {
+/// or restarting) from a failure of the work itself. Workers retry an outage without using up
+/// an attempt (a long outage never pushes good messages into the dead-letter queue); services
+/// answer it with `503` and `Retry-After`, not `500`.
+public enum DependencyOutage {
+    public static func isOutage(_ error: any Error) -> Bool {
         switch error {
+        case is DatabaseError:
+            return true
         case let error as PSQLError:
             switch error.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
