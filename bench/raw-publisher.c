@@ -4,15 +4,16 @@
  * exits every message is in the queue. Properties as the shop's MessagePublisher sets them:
  * message_id, correlation_id, type, timestamp, content_type, delivery_mode 2.
  *
- *   raw-publisher [--expect-empty] AMQP_URL QUEUE TYPE COUNT
- *       COUNT messages {"n":<i>}, message_id TYPE:<i> (COUNT 0 with --expect-empty: only the check)
- *   raw-publisher [--expect-empty] AMQP_URL QUEUE TYPE -
+ *   raw-publisher [--expect-empty|--expect-idle] AMQP_URL QUEUE TYPE COUNT
+ *       COUNT messages {"n":<i>}, message_id TYPE:<i> (COUNT 0 with a check: only the check)
+ *   raw-publisher [--expect-empty|--expect-idle] AMQP_URL QUEUE TYPE -
  *       one message per stdin line "<id>\t<json body>", message_id TYPE:<id>, correlation_id <id>
  *
- * --expect-empty fails (before publishing) unless QUEUE has no consumer (waiting up to 10 s for
- * one that is leaving) and no ready message: the check that the previous round left nothing
- * behind, not even unacknowledged deliveries (those are back in the queue once their consumer
- * is gone). Prints one JSON line with the count and the time.
+ * --expect-empty fails (before publishing) unless QUEUE has no ready message: the check that
+ * the previous round left nothing behind when consumers are already waiting (the checkout
+ * pipeline). --expect-idle also wants no consumer (waiting up to 10 s for one that is
+ * leaving): then not even unacknowledged deliveries were left behind (those are back in the
+ * queue once their consumer is gone). Prints one JSON line with the count and the time.
  */
 #include "amqp-bench.h"
 
@@ -73,10 +74,11 @@ static void publish(amqp_connection_state_t state, const char *queue, const char
 }
 
 int main(int argc, char **argv) {
-  int expect_empty = argc > 1 && strcmp(argv[1], "--expect-empty") == 0;
+  int expect_idle = argc > 1 && strcmp(argv[1], "--expect-idle") == 0;
+  int expect_empty = expect_idle || (argc > 1 && strcmp(argv[1], "--expect-empty") == 0);
   argv += expect_empty;
   argc -= expect_empty;
-  if (argc != 5) bench_die(tool, "usage: raw-publisher [--expect-empty] AMQP_URL QUEUE TYPE COUNT|-");
+  if (argc != 5) bench_die(tool, "usage: raw-publisher [--expect-empty|--expect-idle] AMQP_URL QUEUE TYPE COUNT|-");
   const char *url = argv[1], *queue = argv[2], *type = argv[3];
 
   amqp_connection_state_t state = bench_connect(tool, url);
@@ -85,12 +87,12 @@ int main(int argc, char **argv) {
      * unacknowledged deliveries to the queue when it removes the consumer (for a quorum queue
      * in the same log command), so wait (up to 10 s) for no consumer, then count. */
     amqp_queue_declare_ok_t queue_state = bench_queue_state(tool, state, queue);
-    for (int waited = 0; queue_state.consumer_count > 0 && waited < 1000; waited++) {
+    for (int waited = 0; expect_idle && queue_state.consumer_count > 0 && waited < 1000; waited++) {
       struct timespec pause = {.tv_sec = 0, .tv_nsec = 10 * 1000 * 1000};
       nanosleep(&pause, NULL);
       queue_state = bench_queue_state(tool, state, queue);
     }
-    if (queue_state.consumer_count > 0) bench_die(tool, "queue %s still has %u consumer(s)", queue, queue_state.consumer_count);
+    if (expect_idle && queue_state.consumer_count > 0) bench_die(tool, "queue %s still has %u consumer(s)", queue, queue_state.consumer_count);
     if (queue_state.message_count != 0) bench_die(tool, "queue %s is not empty: %u ready messages", queue, queue_state.message_count);
   }
   amqp_confirm_select(state, 1);

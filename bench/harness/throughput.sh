@@ -10,7 +10,7 @@ readonly NOOP_QUEUE=bench-noop
 # Drains the queue with the raw C consumer: prefetch $1, round $2.
 throughput_raw_run() {
   local prefetch=$1 round=$2 result
-  raw_publisher --expect-empty "$AMQP_URL" "$NOOP_QUEUE" bench.ping "$BENCH_MESSAGES" >/dev/null
+  raw_publisher --expect-idle "$AMQP_URL" "$NOOP_QUEUE" bench.ping "$BENCH_MESSAGES" >/dev/null
   result=$(raw_consumer "$AMQP_URL" "$NOOP_QUEUE" "$prefetch" "$BENCH_MESSAGES")
   require_empty_queue "$NOOP_QUEUE"
   record throughput.jsonl --argjson r "$result" --argjson round "$round" --arg load "$(load_average)" \
@@ -25,7 +25,7 @@ throughput_worker_run() {
   report=$BENCH_RESULTS/noop-report.json
   log=$BENCH_RESULTS/logs/noop-worker-throughput.log
   rm -f "$report"
-  raw_publisher --expect-empty "$AMQP_URL" "$NOOP_QUEUE" bench.ping "$BENCH_MESSAGES" >/dev/null
+  raw_publisher --expect-idle "$AMQP_URL" "$NOOP_QUEUE" bench.ping "$BENCH_MESSAGES" >/dev/null
   launch_worker "$BENCH_BIN_DIR/bench-noop-worker" "$NOOP_WORKER_PORT" "$log" \
     QUEUES_CONFIG="$config" BENCH_EXPECT="$BENCH_MESSAGES" BENCH_REPORT="$report" LOG_LEVEL=info
   if ! await_file "$report" 600 "$LAUNCHED_PID"; then
