@@ -209,6 +209,13 @@ let package = Package(
         .executableTarget(name: "clear-cart", dependencies: ["WorkerRuntime", "CartCore"], path: "workers/clear-cart", swiftSettings: swiftSettings),
         .executableTarget(name: "send-email", dependencies: ["WorkerRuntime", "EmailsCore"], path: "workers/send-email", swiftSettings: swiftSettings),
 
+        // MARK: Benchmarks (scripts/bench, BENCHMARKS.md)
+
+        .executableTarget(
+            name: "bench-noop-worker", dependencies: ["WorkerRuntime", "ServiceKit", "Messaging", "Contracts"], path: "bench/noop-worker",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests
 
         .testTarget(

@@ -31,7 +31,9 @@ pid_from_file() {
 process_alive() {
   local pid=$1 stat
   kill -0 "$pid" 2>/dev/null || return 1
-  stat=$(<"/proc/$pid/stat") 2>/dev/null || return 1
+  # Not $(<file): under set -e, bash 5.2 exits the whole script when that file cannot be
+  # opened (the process was reaped after kill -0), whatever `|| return 1` says.
+  { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || return 1
   stat=${stat##*) }
   [[ ${stat:0:1} != Z ]]
 }
