@@ -19,7 +19,16 @@ public struct MessageContext: Sendable {
     public let traceParent: TraceParent?
     /// A logger with the queue, message id, type, correlation id and attempt as metadata;
     /// handlers add their own (such as the order id).
-    public var logger: Logger
+    ///
+    /// Made when first asked for (a message that is handled without logging costs no
+    /// metadata), and kept once a handler changes it.
+    public var logger: Logger {
+        get { customLogger ?? makeLogger() }
+        set { customLogger = newValue }
+    }
+    /// The worker's logger, which ``logger`` adds this message's metadata to.
+    let workerLogger: Logger
+    private var customLogger: Logger?
     let publisher: MessagePublisher
 
     init(
@@ -32,8 +41,22 @@ public struct MessageContext: Sendable {
         self.attempt = attempt
         self.deadline = deadline
         self.traceParent = traceParent
-        self.logger = logger
+        self.workerLogger = logger
         self.publisher = publisher
+    }
+
+    private func makeLogger() -> Logger {
+        var logger = workerLogger
+        logger[metadataKey: "message.id"] = .string(messageID)
+        logger[metadataKey: "message.type"] = .string(messageType ?? "none")
+        logger[metadataKey: "attempt"] = .stringConvertible(attempt)
+        if let correlationID {
+            logger[metadataKey: "correlation.id"] = .string(correlationID)
+        }
+        if let traceParent {
+            logger[metadataKey: "trace.id"] = .string(traceParent.traceID)
+        }
+        return logger
     }
 
     /// Publishes follow-up messages, pipelined, and returns once the broker confirmed them

@@ -26,19 +26,17 @@ extension QueueWorker {
             for _ in deliveries { metrics.finished() }
         }
 
-        let results: [Result<Void, any Error>]
-        do {
-            results = try await withDeadline(deadline) { await invoker.invoke(deliveries, contexts: contexts) }
-        } catch {
-            results = Array(repeating: .failure(error), count: deliveries.count)
-        }
+        let run = await watchdog.run(until: deadline) { [invoker] in await invoker.invoke(deliveries, contexts: contexts) }
+        let results = run.expired
+            ? Array(repeating: .failure(HandlerTimeout(seconds: settings.handlerTimeout.components.seconds)), count: deliveries.count)
+            : run.value
         if Task.isCancelled {
             logger.warning("handler abandoned at shutdown; the broker will redeliver", metadata: ["messages": "\(deliveries.count)"])
             return
         }
         metrics.handlerDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
         for (delivery, (result, context)) in zip(deliveries, zip(results, contexts)) {
-            await settle(delivery, outcome(of: result, attempt: delivery.attempt), logger: context.logger)
+            await settle(delivery, outcome(of: result, attempt: delivery.attempt), context: context)
         }
     }
 
@@ -62,43 +60,18 @@ extension QueueWorker {
         }
     }
 
-    /// The context a handler gets for `delivery`, with its logger metadata.
+    /// The context a handler gets for `delivery`.
     func context(for delivery: Delivery, deadline: ContinuousClock.Instant) -> MessageContext {
-        let messageID = delivery.properties.messageID ?? "unidentified-\(delivery.deliveryTag)"
-        var logger = self.logger
-        logger[metadataKey: "message.id"] = "\(messageID)"
-        logger[metadataKey: "message.type"] = "\(delivery.properties.type ?? "none")"
-        logger[metadataKey: "attempt"] = "\(delivery.attempt)"
-        if let correlationID = delivery.properties.correlationID {
-            logger[metadataKey: "correlation.id"] = "\(correlationID)"
-        }
-        let trace = delivery.traceParent
-        if let trace {
-            logger[metadataKey: "trace.id"] = "\(trace.traceID)"
-        }
-        return MessageContext(
-            messageID: messageID,
+        MessageContext(
+            messageID: delivery.properties.messageID ?? "unidentified-\(delivery.deliveryTag)",
             correlationID: delivery.properties.correlationID,
             messageType: delivery.properties.type,
             attempt: delivery.attempt,
             deadline: deadline,
-            traceParent: trace,
+            traceParent: delivery.traceParent,
             logger: logger,
             publisher: publisher
         )
-    }
-
-    /// Runs `body`, giving up at `deadline` with ``HandlerTimeout`` (a retryable failure).
-    private func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { await body() }
-            group.addTask { [seconds = settings.handlerTimeout.components.seconds] in
-                try await Task.sleep(until: deadline)
-                throw HandlerTimeout(seconds: seconds)
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
     }
 
     static func describe(_ error: any Error) -> String {

@@ -6,15 +6,20 @@ extension QueueWorker {
     /// Acks, retries or dead-letters `delivery`. A retry or dead-letter copy is confirmed by
     /// the broker before the original is acked; if anything fails, the original is requeued
     /// (or, with the connection gone, redelivered by the broker): never dropped.
-    func settle(_ delivery: Delivery, _ outcome: Outcome, logger: Logger) async {
+    /// An ack is not waited for (see ``AMQPConnection/ackWithoutWaiting(_:)``): the connection
+    /// sends it in order, before it closes.
+    func settle(_ delivery: Delivery, _ outcome: Outcome, context: MessageContext) async {
         do {
             switch outcome {
             case .success:
-                try await connection.ack(delivery)
+                connection.ackWithoutWaiting(delivery)
                 metrics.acked.increment()
-                logger.debug("acked")
+                if logger.logLevel <= .debug {
+                    context.logger.debug("acked")
+                }
 
             case .retry(let reason, let countsAsAttempt):
+                let logger = context.logger
                 // Either way the message waits as long as a retry after this attempt does (an
                 // outage just does not count the attempt), in a delay queue that exists: those
                 // serve attempts 2 through maxAttempts.
@@ -40,6 +45,7 @@ extension QueueWorker {
                 )
 
             case .deadLetter(let reason):
+                let logger = context.logger
                 var copy = Self.copy(of: delivery, to: policy.deadLetterQueue)
                 let now = Self.now()
                 copy.properties.headers[WorkerHeaders.attempt] = .int(Int64(delivery.attempt))
@@ -55,7 +61,7 @@ extension QueueWorker {
                 logger.error("dead-lettered", metadata: ["reason": "\(reason)", "dead_letter_queue": "\(policy.deadLetterQueue)"])
             }
         } catch {
-            logger.error("could not settle the message; it will be delivered again", metadata: ["error": "\(error)"])
+            context.logger.error("could not settle the message; it will be delivered again", metadata: ["error": "\(error)"])
             try? await connection.reject(delivery, requeue: true)
         }
     }

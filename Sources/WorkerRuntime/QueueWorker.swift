@@ -22,6 +22,7 @@ public struct QueueWorker: Service {
     let settings: WorkerSettings
     let metrics: WorkerMetrics
     let publisher: MessagePublisher
+    let watchdog = DeadlineWatchdog()
 
     /// A worker that hands its handler one message at a time.
     public init<Handler: WorkerHandler>(
@@ -69,6 +70,7 @@ public struct QueueWorker: Service {
         )
         let stopping = StoppingFlag()
         await withTaskGroup(of: Void.self) { group in
+            group.addTask { [watchdog] in await watchdog.watch() }
             group.addTask { [connection, logger] in
                 do {
                     try await gracefulShutdown()

@@ -47,6 +47,16 @@ extension AMQPConnection {
         try await settle(delivery, .reject(requeue: requeue))
     }
 
+    /// Acknowledges `delivery` without waiting for the connection's thread to send the ack:
+    /// it goes out in order after everything submitted before it, and before the connection
+    /// closes gracefully. The hot path of a consumer: it saves a round trip between threads
+    /// per message. If the connection dies first, the broker redelivers the message, exactly
+    /// as if a sent ack had been lost with it (at-least-once either way).
+    public func ackWithoutWaiting(_ delivery: Delivery) {
+        guard delivery.receipt.channelSerial != 0 else { return }
+        _ = mailbox.submit(.settle(delivery.receipt, deliveryTag: delivery.deliveryTag, .ack, nil))
+    }
+
     private func settle(_ delivery: Delivery, _ settlement: Settlement) async throws {
         guard delivery.receipt.channelSerial != 0 else { return }
         let _: Void = try await perform { continuation in

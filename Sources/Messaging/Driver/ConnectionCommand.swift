@@ -22,7 +22,8 @@ enum ConnectionCommand: Sendable {
     case purge(String, deadline: ContinuousClock.Instant, CheckedContinuation<Int, any Error>)
     case deleteQueue(String, deadline: ContinuousClock.Instant, CheckedContinuation<Void, any Error>)
     case get(String, deadline: ContinuousClock.Instant, CheckedContinuation<Delivery?, any Error>)
-    case settle(DeliveryReceipt, deliveryTag: UInt64, Settlement, CheckedContinuation<Void, any Error>)
+    /// Without a continuation, nobody waits for the ack or reject to be sent.
+    case settle(DeliveryReceipt, deliveryTag: UInt64, Settlement, CheckedContinuation<Void, any Error>?)
     case subscribe(ConsumerSubscription)
     case unsubscribe(consumerID: UInt64)
     case cancelConsumers(CheckedContinuation<Void, Never>)
@@ -67,7 +68,7 @@ enum ConnectionCommand: Sendable {
         case .purge(_, _, let continuation): continuation.resume(throwing: error)
         case .deleteQueue(_, _, let continuation): continuation.resume(throwing: error)
         case .get(_, _, let continuation): continuation.resume(throwing: error)
-        case .settle(_, _, _, let continuation): continuation.resume()
+        case .settle(_, _, _, let continuation): continuation?.resume()
         case .subscribe(let subscription): subscription.continuation.finish()
         case .unsubscribe: break
         case .cancelConsumers(let continuation): continuation.resume()

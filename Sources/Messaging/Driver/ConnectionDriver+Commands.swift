@@ -50,8 +50,14 @@ extension ConnectionDriver {
             }
 
         case .settle(let receipt, let deliveryTag, let settlement, let continuation):
-            try settle(receipt, deliveryTag: deliveryTag, settlement, on: session)
-            continuation.resume()
+            do {
+                try settle(receipt, deliveryTag: deliveryTag, settlement, on: session)
+                continuation?.resume()
+            } catch {
+                // The connection is gone, and with it the delivery: the broker redelivers it.
+                continuation?.resume(throwing: error.amqpError)
+                throw error
+            }
 
         case .subscribe(let subscription):
             register(subscription)

@@ -127,7 +127,7 @@ extension ConnectionDriver {
             switch command {
             case .settle(_, _, _, let continuation):
                 // The broker requeued the delivery when the connection died: nothing to settle.
-                continuation.resume()
+                continuation?.resume()
             case .subscribe(let subscription):
                 register(subscription)
             case .unsubscribe(let id):

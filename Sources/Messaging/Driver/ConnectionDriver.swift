@@ -101,15 +101,18 @@ final class ConnectionDriver {
         }
     }
 
-    /// Nothing left to wait for before closing: no unconfirmed publish, no queued command.
+    /// Nothing left to wait for before closing: no unconfirmed publish, no queued command
+    /// (an ack submitted without waiting is sent before the connection closes).
     private var isDrained: Bool {
-        publisher.count == 0 && queued.isEmpty
+        publisher.count == 0 && queued.isEmpty && mailbox.isEmpty
     }
 
     /// Waits until the socket (if any) is readable, a command arrives, or `timeout` passes;
-    /// false if `timeout` passed.
+    /// false if `timeout` passed. Returns at once if commands are already waiting.
     @discardableResult
     func waitForInput(socket: Int32?, timeout: Duration) -> Bool {
+        guard mailbox.prepareToWait() else { return true }
+        defer { mailbox.finishedWaiting() }
         var descriptors = [pollfd(fd: mailbox.wakeUp.descriptor, events: Int16(POLLIN), revents: 0)]
         if let socket {
             descriptors.append(pollfd(fd: socket, events: Int16(POLLIN), revents: 0))
