@@ -1,5 +1,8 @@
+import CatalogCore
 import Contracts
 import Foundation
+import OrdersCore
+import Storage
 import Testing
 import TestSupport
 
@@ -25,6 +28,18 @@ struct CatalogCacheTests {
         try await shop.products("?category=\(product.category)").items.first { $0.id == product.id }
     }
 
+    /// Whether both cached routes show `stock` within a second: the worker drops the cache just
+    /// after its transaction commits, and without that drop the cached answers would live for
+    /// the cache's TTL (a minute).
+    private func bothShow(stock: Int, of product: ProductDTO) async throws -> Bool {
+        let fresh = try await APIClient.eventually(timeout: .seconds(1), interval: .milliseconds(50)) { () async throws -> Bool? in
+            let one = try await shop.product(product.id).stock
+            let inList = try await listed(product)?.stock
+            return one == stock && inList == stock ? true : nil
+        }
+        return fresh == true
+    }
+
     @Test func productChangesAreSeenAtOnce() async throws {
         let admin = try await shop.adminToken()
         let product = try await shop.create(shop.productRequest(category: TestEnvironment.unique("cache"), cents: 1000), adminToken: admin)
@@ -48,8 +63,31 @@ struct CatalogCacheTests {
         try await warm(product)
 
         #expect(try await shop.adjust(product.id, .stockIn, 5, adminToken: admin).status == .applied)
-        #expect(try await shop.product(product.id).stock == 15, "GET /products/:id served stale stock after an adjustment")
-        #expect(try await listed(product)?.stock == 15, "GET /products served stale stock after an adjustment")
+        #expect(try await bothShow(stock: 15, of: product), "the catalog served stale stock after an adjustment")
+    }
+
+    @Test func workerReleasesAreSeenAtOnce() async throws {
+        let admin = try await shop.adminToken()
+        let product = try await shop.create(shop.productRequest(category: TestEnvironment.unique("cache"), stock: 5), adminToken: admin)
+        try await TestDatabase.withDatabase { database in
+            // An order holding 3 units whose payment never finished: the checkout sweeper has
+            // the update-inventory worker release them.
+            let orders = OrderRepository(database: database)
+            let held = try SweeperTests().order(for: product, quantity: 3, createdAt: Date())
+            try await orders.create(held)
+            let outcome = try await InventoryRepository(database: database).reserve([ReserveInventory(orderId: held.id, lines: held.stockLines)])
+            #expect(outcome[held.id] == .reserved)
+            #expect(try await orders.transition(held.id, from: [.pending], to: .reserved, reason: "stock reserved"))
+            try await warm(product)
+            #expect(try await shop.product(product.id).stock == 2)
+
+            try await database.query("UPDATE orders.orders SET updated_at = now() - interval '1 hour' WHERE id = \(held.id)")
+            let released = try await APIClient.eventually(timeout: .seconds(30), interval: .milliseconds(100)) { () async throws -> Bool? in
+                try await shop.inventory(product.id).reserved == 0 ? true : nil
+            }
+            try #require(released == true, "the sweeper did not release the held stock")
+        }
+        #expect(try await bothShow(stock: 5, of: product), "the catalog served stale stock after a release")
     }
 
     @Test func checkoutReservationsAreSeenAtOnce() async throws {
