@@ -175,7 +175,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "AccountsService", dependencies: ["ServiceKit", "AccountsCore"], swiftSettings: swiftSettings),
-        .executableTarget(name: "CatalogService", dependencies: ["ServiceKit", "CatalogCore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "CatalogService", dependencies: ["ServiceKit", "CatalogCore", "Messaging"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "CartService",
             dependencies: ["ServiceKit", "CartCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],

@@ -16,6 +16,24 @@ enum CartScripts {
         """
     )
 
+    /// KEYS[1] cart; ARGV product, quantity (0 removes), max lines, ttl seconds.
+    /// Returns the new quantity, -2 past the line limit, -3 when removing a line the cart lacks.
+    static let set = RedisScript(
+        """
+        local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+        local wanted = tonumber(ARGV[2])
+        if wanted == 0 then
+            if current == 0 then return -3 end
+            redis.call('HDEL', KEYS[1], ARGV[1])
+        else
+            if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -2 end
+            redis.call('HSET', KEYS[1], ARGV[1], wanted)
+        end
+        if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4])) end
+        return wanted
+        """
+    )
+
     /// KEYS[1] cart, KEYS[2] the order's done-marker; ARGV ttl, then product/quantity pairs.
     /// Returns 1 if it removed the lines now, 0 if this order's lines were removed before.
     static let removeOrdered = RedisScript(

@@ -14,6 +14,11 @@ public struct CartStore: Sendable {
     public static let maximumQuantityPerLine = 99
     /// The most distinct products a cart may hold.
     public static let maximumLines = 50
+    /// The setting (`CART_TTL_SECONDS`) for how long a cart lives without a change, its
+    /// default (30 days) and bounds.
+    public static let idleLifetimeSetting = "cart.ttlSeconds"
+    public static let defaultIdleSeconds = 30 * 24 * 3600
+    public static let idleSecondsRange = 60...(365 * 24 * 3600)
 
     public init(redis: RedisClient, idleLifetime: Duration = .seconds(30 * 24 * 3600), logger: Logger) {
         self.redis = redis
@@ -84,6 +89,8 @@ public enum CartChange: Sendable, Equatable {
     case updated(quantity: Int)
     case tooManyUnits
     case tooManyLines
+    /// The cart has no line for the product.
+    case noSuchLine
 }
 
 /// The cart store got an answer it cannot understand.

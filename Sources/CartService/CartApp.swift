@@ -11,9 +11,9 @@ struct CartApp {
             let config = bootstrap.config
             let resources = bootstrap.resources()
             let tokens = try await AccessTokens(config: config)
-            let idleDays = try config.integer("cart.idleDays", default: 30, in: 1...365)
+            let idleSeconds = try config.integer(CartStore.idleLifetimeSetting, default: CartStore.defaultIdleSeconds, in: CartStore.idleSecondsRange)
             let controller = CartController(
-                store: CartStore(redis: try resources.redis(), idleLifetime: .seconds(idleDays * 24 * 3600), logger: bootstrap.logger),
+                store: CartStore(redis: try resources.redis(), idleLifetime: .seconds(idleSeconds), logger: bootstrap.logger),
                 catalog: CatalogClient(baseURL: try config.required("catalog.url"), http: HTTPClient.shared)
             )
             let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)

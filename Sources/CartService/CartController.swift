@@ -5,7 +5,7 @@ import Hummingbird
 import ServiceKit
 
 /// `/cart`: the caller's own cart. Every route needs an access token; a user only ever
-/// reaches the cart keyed by their own token's user id.
+/// reaches the cart keyed by their own token's user id, so no route can reach another's.
 struct CartController: Sendable {
     let store: CartStore
     let catalog: CatalogClient
@@ -13,7 +13,10 @@ struct CartController: Sendable {
     func addRoutes(to router: Router<ShopRequestContext>) {
         let group = router.group("cart")
         group.get(use: show)
+        group.delete(use: clear)
         group.post("items", use: addItem)
+        group.patch("items/:productId", use: setQuantity)
+        group.delete("items/:productId", use: removeItem)
     }
 
     /// `GET /cart`: the lines at current catalog prices, and their total.
@@ -33,29 +36,44 @@ struct CartController: Sendable {
         )
         try validator.validate()
 
-        guard let product = try await catalog.product(id: body.productId, requestID: context.requestID), product.active else {
+        let lines = try await store.lines(userId: user.userId)
+        let wanted = (lines[body.productId] ?? 0) + body.quantity
+        try await checkAvailable(body.productId, quantity: wanted, lines: lines, context: context)
+        let change = try await store.add(userId: user.userId, productId: body.productId, quantity: body.quantity)
+        try Self.check(change, productId: body.productId, context: context)
+        return JSONResponse(try await cartView(userId: user.userId, context: context), status: .ok)
+    }
+
+    /// Refuses (`422`) a product that is not in the catalog or no longer sold, (`409`) more
+    /// units than are available now, saying how many are, and (`409`) a product priced in
+    /// another currency than the cart's other lines.
+    func checkAvailable(_ productId: UUID, quantity: Int, lines: [UUID: Int], context: ShopRequestContext) async throws {
+        guard let product = try await catalog.product(id: productId, requestID: context.requestID), product.active else {
             throw HTTPProblem.unprocessable(
-                "There is no product with id \(body.productId).",
+                "There is no product with id \(productId).",
                 errors: [.init(field: "productId", message: "no such product")]
             )
         }
-        let lines = try await store.lines(userId: user.userId)
-        let wanted = (lines[body.productId] ?? 0) + body.quantity
-        guard wanted <= product.stock else {
-            throw HTTPProblem.conflict("Only \(product.stock) of '\(product.name)' in stock; the cart would hold \(wanted).")
+        guard quantity <= product.stock else {
+            throw HTTPProblem.conflict("Only \(product.stock) of '\(product.name)' in stock; the cart would hold \(quantity).")
         }
         if let other = try await otherCurrency(in: lines, than: product, context: context) {
             throw HTTPProblem.conflict("The cart is priced in \(other); '\(product.name)' is priced in \(product.price.currency).")
         }
-        switch try await store.add(userId: user.userId, productId: body.productId, quantity: body.quantity) {
+    }
+
+    /// Turns a refused cart change into its problem; logs an accepted one.
+    static func check(_ change: CartChange, productId: UUID, context: ShopRequestContext) throws(HTTPProblem) {
+        switch change {
         case .updated(let quantity):
-            context.logger.info("cart line added", metadata: ["product.id": "\(body.productId)", "quantity": "\(quantity)"])
+            context.logger.info("cart line changed", metadata: ["product.id": "\(productId)", "quantity": "\(quantity)"])
         case .tooManyUnits:
             throw HTTPProblem.conflict("A cart holds at most \(CartStore.maximumQuantityPerLine) units of one product.")
         case .tooManyLines:
             throw HTTPProblem.conflict("A cart holds at most \(CartStore.maximumLines) different products.")
+        case .noSuchLine:
+            throw HTTPProblem.notFound("Your cart has no line for product \(productId).")
         }
-        return JSONResponse(try await cartView(userId: user.userId, context: context), status: .ok)
     }
 
     /// The cart priced now. Lines whose product left the catalog are not shown or charged.
@@ -69,7 +87,11 @@ struct CartController: Sendable {
         let total = priced.first.map { first in
             Money(amount: priced.reduce(0) { $0 + $1.lineTotal.amount }, currency: first.unitPrice.currency)
         }
-        return CartDTO(lines: priced, total: total)
+        var expiresAt: Date?
+        if !lines.isEmpty, let lifetime = try await store.remainingLifetime(userId: userId) {
+            expiresAt = Date().addingTimeInterval(TimeInterval(lifetime.components.seconds))
+        }
+        return CartDTO(lines: priced, total: total, expiresAt: expiresAt)
     }
 
     /// The currency of the cart's other lines when it differs from `product`'s.

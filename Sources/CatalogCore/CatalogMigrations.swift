@@ -58,7 +58,40 @@ public enum CatalogMigrations {
                         updated_at timestamptz NOT NULL DEFAULT now()
                     );
                     """
-            )
+            ),
+            Migration(
+                version: 2,
+                name: "search, sort indexes and inventory adjustments",
+                sql: """
+                    -- Full-text search on name and description (english stemming: 'mugs' finds 'Mug').
+                    ALTER TABLE catalog.products ADD COLUMN search tsvector
+                        GENERATED ALWAYS AS (to_tsvector('english'::regconfig, name || ' ' || description)) STORED;
+                    CREATE INDEX products_search ON catalog.products USING gin (search);
+                    CREATE INDEX products_price ON catalog.products (price_amount, id) WHERE active;
+                    CREATE INDEX products_name ON catalog.products (name, id) WHERE active;
+                    CREATE INDEX products_created ON catalog.products (created_at DESC, id) WHERE active;
+
+                    -- An admin's manual adjustment: recorded `pending` by the catalog service, then
+                    -- applied or refused exactly once by the update-inventory worker.
+                    CREATE TABLE catalog.inventory_adjustments (
+                        id uuid PRIMARY KEY,
+                        product_id uuid NOT NULL REFERENCES catalog.products (id),
+                        type text NOT NULL CHECK (type IN ('IN', 'OUT')),
+                        quantity integer NOT NULL CHECK (quantity > 0),
+                        reason text NOT NULL,
+                        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'applied', 'refused')),
+                        refusal text,
+                        requested_by uuid NOT NULL,
+                        created_at timestamptz NOT NULL DEFAULT now(),
+                        settled_at timestamptz
+                    );
+                    CREATE INDEX inventory_adjustments_product ON catalog.inventory_adjustments (product_id, created_at);
+
+                    -- At most one ledger movement per adjustment.
+                    ALTER TABLE catalog.inventory_ledger
+                        ADD COLUMN adjustment_id uuid UNIQUE REFERENCES catalog.inventory_adjustments (id);
+                    """
+            ),
         ]
     )
 }

@@ -17,26 +17,32 @@ public struct ProductRepository: Sendable {
     /// Creates a product with its initial stock (recorded in the ledger); `nil` if the SKU is taken.
     public func create(_ request: CreateProductRequest, id: UUID = UUID(), reason: String = "initial stock") async throws -> ProductDTO? {
         try await database.transaction { connection -> ProductDTO? in
-                let inserted = try await connection.query(
-                    """
-                    INSERT INTO catalog.products (id, sku, name, description, category, price_amount, currency)
-                    VALUES (\(id), \(request.sku), \(request.name), \(request.description ?? ""), \(request.category),
-                            \(request.price.amount), \(request.price.currency))
-                    ON CONFLICT (sku) DO NOTHING
-                    RETURNING id
-                    """)
-                var created = false
-                for _ in inserted { created = true }
-                guard created else { return nil }
-                try await connection.query(
-                    "INSERT INTO catalog.inventory (product_id, available) VALUES (\(id), \(request.stock))")
-                try await connection.query(
-                    """
-                    INSERT INTO catalog.inventory_ledger (product_id, kind, available_change, reason)
-                    VALUES (\(id), 'initial', \(request.stock), \(reason))
-                    """)
-                return try await Self.product(id: id, on: connection)
+            try await Self.insert(request, id: id, reason: reason, on: connection)
         }
+    }
+
+    /// Inserts a product, its inventory row and its initial ledger movement; `nil` (and
+    /// nothing written) if the SKU is taken.
+    static func insert(_ request: CreateProductRequest, id: UUID, reason: String, on connection: DatabaseConnection) async throws -> ProductDTO? {
+        let inserted = try await connection.query(
+            """
+            INSERT INTO catalog.products (id, sku, name, description, category, price_amount, currency)
+            VALUES (\(id), \(request.sku), \(request.name), \(request.description ?? ""), \(request.category),
+                    \(request.price.amount), \(request.price.currency))
+            ON CONFLICT (sku) DO NOTHING
+            RETURNING id
+            """)
+        var created = false
+        for _ in inserted { created = true }
+        guard created else { return nil }
+        try await connection.query(
+            "INSERT INTO catalog.inventory (product_id, available) VALUES (\(id), \(request.stock))")
+        try await connection.query(
+            """
+            INSERT INTO catalog.inventory_ledger (product_id, kind, available_change, reason)
+            VALUES (\(id), 'initial', \(request.stock), \(reason))
+            """)
+        return try await product(id: id, on: connection)
     }
 
     /// The product with this id, active or not.
@@ -50,24 +56,6 @@ public struct ProductRepository: Sendable {
     public func find(sku: String) async throws -> ProductDTO? {
         let rows = try await database.query("\(unescaped: Self.selectColumns) WHERE p.sku = \(sku)")
         return try Self.products(from: rows).first
-    }
-
-    /// One page of active products, newest first, optionally in one category.
-    public func list(page: Int, limit: Int, category: String?) async throws -> Page<ProductDTO> {
-        let offset = (page - 1) * limit
-        let rows = try await database.query(
-            """
-            \(unescaped: Self.selectColumns)
-            WHERE p.active AND (\(category)::text IS NULL OR p.category = \(category))
-            ORDER BY p.created_at DESC, p.id
-            LIMIT \(limit) OFFSET \(offset)
-            """)
-        let items = try Self.products(from: rows)
-        let countRows = try await database.query(
-            "SELECT count(*) FROM catalog.products p WHERE p.active AND (\(category)::text IS NULL OR p.category = \(category))")
-        var total = 0
-        for count in try countRows.decode(Int.self) { total = count }
-        return Page(items: items, page: page, limit: limit, total: total)
     }
 
     static let selectColumns = """

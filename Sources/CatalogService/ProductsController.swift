@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import ServiceKit
 
-/// `/products`: the catalog, read by anyone, written by admins.
+/// `/products`: the catalog, read by anyone (through the cache), written by admins.
 struct ProductsController: Sendable {
     let products: ProductRepository
     let cache: ProductCache
@@ -14,24 +14,29 @@ struct ProductsController: Sendable {
         group.get(use: list)
         group.get(":id", use: show)
         group.post(use: create)
+        group.post("bulk", use: createAll)
+        group.put(":id", use: replace)
+        group.patch(":id", use: update)
+        group.delete(":id", use: delete)
     }
 
-    /// `GET /products?page=&limit=&category=`: active products, newest first.
+    /// `GET /products`: active products, filtered, searched, sorted and paged.
     @Sendable func list(request: Request, context: ShopRequestContext) async throws -> JSONResponse<Page<ProductDTO>> {
         let query = try ProductListQuery(request.uri.queryParameters)
         let page = try await cache.value(for: query.cacheKey) {
-            try await products.list(page: query.page, limit: query.limit, category: query.category)
+            try await products.list(query.filter, page: query.paging.page, limit: query.paging.limit)
         }
-        return JSONResponse(page ?? Page(items: [], page: query.page, limit: query.limit, total: 0))
+        return JSONResponse(page ?? query.paging.page([ProductDTO](), total: 0))
     }
 
-    /// `GET /products/:id`: one active product with its stock.
+    /// `GET /products/:id`: one product with its stock; a deleted one is still readable,
+    /// with `active: false`, for the orders that hold it.
     @Sendable func show(request: Request, context: ShopRequestContext) async throws -> JSONResponse<ProductDTO> {
         let id = try context.parameters.requireUUID("id")
         let product = try await cache.value(for: "product:\(id.uuidString)") {
             try await products.find(id: id)
         }
-        guard let product, product.active else {
+        guard let product else {
             throw HTTPProblem.notFound("There is no product with id \(id).")
         }
         return JSONResponse(product)

@@ -19,7 +19,7 @@ struct MessageContract: Sendable {
             decode: { try CheckoutEvent.decode(type: $0, body: $1).orderId }
         ),
         MessageContract(
-            queue: .updateInventory, types: [ReserveInventory.messageType, ReleaseInventory.messageType, CommitInventory.messageType],
+            queue: .updateInventory, types: InventoryCommand.messageTypes,
             decode: { try InventoryCommand.decode(type: $0, body: $1).orderId }
         ),
         MessageContract(queue: .clearCart, types: [ClearCart.messageType], decode: { try ClearCart.decode(type: $0, body: $1).orderId }),

@@ -26,6 +26,9 @@ struct MessageCodingTests {
         #expect(try InventoryCommand.decode(type: "inventory.release", body: release.encodedBody()) == .release(release))
         let commit = CommitInventory(orderId: orderId)
         #expect(try InventoryCommand.decode(type: "inventory.commit", body: commit.encodedBody()) == .commit(commit))
+        let adjust = AdjustInventory(adjustmentId: UUID(), productId: productId)
+        #expect(try InventoryCommand.decode(type: "inventory.adjust", body: adjust.encodedBody()) == .adjust(adjust))
+        #expect(try InventoryCommand.decode(type: "inventory.adjust", body: adjust.encodedBody()).orderId == nil)
 
         let clear = ClearCart(userId: userId, orderId: orderId, lines: [StockLine(productId: productId, quantity: 4)])
         #expect(try ClearCart.decode(type: "cart.clear", body: clear.encodedBody()) == clear)

@@ -2,8 +2,9 @@ import CartCore
 import WorkerRuntime
 
 await Worker.run(queue: .clearCart) { resources in
-    let idleDays = try resources.config.integer("cart.idleDays", default: 30, in: 1...365)
+    let idleSeconds = try resources.config.integer(
+        CartStore.idleLifetimeSetting, default: CartStore.defaultIdleSeconds, in: CartStore.idleSecondsRange)
     return ClearCartHandler(
-        carts: CartStore(redis: try resources.redis(), idleLifetime: .seconds(idleDays * 24 * 3600), logger: resources.logger)
+        carts: CartStore(redis: try resources.redis(), idleLifetime: .seconds(idleSeconds), logger: resources.logger)
     )
 }

@@ -5,10 +5,11 @@ import WorkerRuntime
 
 /// Applies stock movements for orders, a batch at a time: all the batch's reservations in ONE
 /// transaction (each order all or nothing, never overselling, each settled on its own), then
-/// releases (compensation) and commits (paid) one by one. Every movement is idempotent per
+/// releases (compensation), commits (paid) and admins' adjustments one by one. Every movement is idempotent per
 /// order; after a change the catalog cache is dropped so no one sees the old stock.
 struct InventoryHandler: BatchWorkerHandler {
     let inventory: InventoryRepository
+    let adjustments: InventoryAdjustmentRepository
     let cache: ProductCache
 
     func handle(_ batch: [BatchItem<InventoryCommand>]) async throws -> BatchFailures {
@@ -34,6 +35,9 @@ struct InventoryHandler: BatchWorkerHandler {
                     let products = try await inventory.commit(orderId: commit.orderId)
                     changed = changed || !products.isEmpty
                     item.context.logger.info("stock committed", metadata: ["order.id": "\(commit.orderId)", "products": "\(products.count)"])
+                case .adjust(let adjust):
+                    let moved = try await apply(adjust, context: item.context)
+                    changed = changed || moved
                 }
             } catch {
                 failures.record(error, at: index)

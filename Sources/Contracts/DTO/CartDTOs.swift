@@ -34,9 +34,21 @@ public struct CartLineDTO: Codable, Sendable, Hashable {
 public struct CartDTO: Codable, Sendable, Hashable {
     public var lines: [CartLineDTO]
     public var total: Money?
+    /// When the cart expires unless it changes before (`nil` for an empty cart).
+    public var expiresAt: Date?
 
-    public init(lines: [CartLineDTO], total: Money?) {
+    public init(lines: [CartLineDTO], total: Money?, expiresAt: Date? = nil) {
         self.lines = lines
         self.total = total
+        self.expiresAt = expiresAt
+    }
+}
+
+/// `PATCH /cart/items/:productId`: the line's new quantity; 0 removes the line.
+public struct SetCartItemQuantityRequest: Codable, Sendable {
+    public var quantity: Int
+
+    public init(quantity: Int) {
+        self.quantity = quantity
     }
 }

@@ -45,26 +45,32 @@ public enum InventoryCommand: IncomingMessage, Hashable {
     case reserve(ReserveInventory)
     case release(ReleaseInventory)
     case commit(CommitInventory)
+    /// An admin's manual adjustment (see ``AdjustInventory``).
+    case adjust(AdjustInventory)
+
+    /// Every AMQP `type` this queue carries.
+    public static let messageTypes = [
+        ReserveInventory.messageType, ReleaseInventory.messageType, CommitInventory.messageType, AdjustInventory.messageType,
+    ]
 
     public static func decode(type: String?, body: [UInt8]) throws -> InventoryCommand {
         switch type {
         case ReserveInventory.messageType: .reserve(try MessageCoding.decode(ReserveInventory.self, from: body))
         case ReleaseInventory.messageType: .release(try MessageCoding.decode(ReleaseInventory.self, from: body))
         case CommitInventory.messageType: .commit(try MessageCoding.decode(CommitInventory.self, from: body))
+        case AdjustInventory.messageType: .adjust(try MessageCoding.decode(AdjustInventory.self, from: body))
         default:
-            throw MessageDecodingError.unexpectedType(
-                type,
-                expected: [ReserveInventory.messageType, ReleaseInventory.messageType, CommitInventory.messageType]
-            )
+            throw MessageDecodingError.unexpectedType(type, expected: messageTypes)
         }
     }
 
-    /// The order this command belongs to.
-    public var orderId: UUID {
+    /// The order this command belongs to; `nil` for an adjustment, which belongs to no order.
+    public var orderId: UUID? {
         switch self {
         case .reserve(let command): command.orderId
         case .release(let command): command.orderId
         case .commit(let command): command.orderId
+        case .adjust: nil
         }
     }
 }
