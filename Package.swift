@@ -141,7 +141,8 @@ let package = Package(
         .target(
             name: "AccountsCore",
             dependencies: [
-                "Contracts", "Storage",
+                "Contracts", "Storage", "RedisStore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -174,7 +175,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "AccountsService", dependencies: ["ServiceKit", "AccountsCore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "AccountsService", dependencies: ["ServiceKit", "AccountsCore", "Messaging"], swiftSettings: swiftSettings),
         .executableTarget(name: "CatalogService", dependencies: ["ServiceKit", "CatalogCore", "Messaging"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "CartService",
@@ -189,7 +190,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "EmailsService", dependencies: ["ServiceKit", "EmailsCore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "EmailsService", dependencies: ["ServiceKit", "EmailsCore", "Messaging"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "shopctl",
             dependencies: [

@@ -21,7 +21,22 @@ public enum AccountsMigrations {
                         updated_at timestamptz NOT NULL DEFAULT now()
                     );
                     """
-            )
+            ),
+            Migration(
+                version: 2,
+                name: "soft delete and email verification tokens",
+                sql: """
+                    ALTER TABLE accounts.users ADD COLUMN deleted_at timestamptz;
+                    CREATE TABLE accounts.email_verifications (
+                        token_hash text PRIMARY KEY,
+                        user_id uuid NOT NULL REFERENCES accounts.users (id) ON DELETE CASCADE,
+                        expires_at timestamptz NOT NULL,
+                        used_at timestamptz,
+                        created_at timestamptz NOT NULL DEFAULT now()
+                    );
+                    CREATE INDEX email_verifications_user ON accounts.email_verifications (user_id);
+                    """
+            ),
         ]
     )
 }

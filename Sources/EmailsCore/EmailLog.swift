@@ -5,7 +5,7 @@ import Storage
 
 /// One email in the log.
 public struct EmailLogEntry: Sendable, Hashable, Codable {
-    public enum Status: String, Sendable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
         case sending, sent, failed
     }
 
@@ -68,20 +68,38 @@ public struct EmailLog: Sendable {
             "UPDATE emails.email_log SET status = 'failed', last_error = \(reason) WHERE id = \(id) AND status <> 'sent'")
     }
 
-    /// The newest entries, optionally for one recipient.
-    public func list(recipient: String?, page: Int, limit: Int) async throws -> (entries: [EmailLogEntry], total: Int) {
+    /// The newest entries, optionally only those for one recipient (any case) and with one status.
+    public func list(recipient: String?, status: EmailLogEntry.Status?, offset: Int, limit: Int) async throws
+        -> (entries: [EmailLogEntry], total: Int)
+    {
+        let recipient = recipient?.lowercased()
+        let status = status?.rawValue
         let rows = try await database.query(
             """
             SELECT \(unescaped: Self.columns) FROM emails.email_log
-            WHERE (\(recipient)::text IS NULL OR recipient = \(recipient))
-            ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \((page - 1) * limit)
+            WHERE (\(recipient)::text IS NULL OR lower(recipient) = \(recipient))
+              AND (\(status)::text IS NULL OR status = \(status))
+            ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
             """)
         let entries = try Self.entries(from: rows)
         let countRows = try await database.query(
-            "SELECT count(*) FROM emails.email_log WHERE (\(recipient)::text IS NULL OR recipient = \(recipient))")
-        var total = 0
-        for count in try countRows.decode(Int.self) { total = count }
-        return (entries, total)
+            """
+            SELECT count(*)::bigint FROM emails.email_log
+            WHERE (\(recipient)::text IS NULL OR lower(recipient) = \(recipient))
+              AND (\(status)::text IS NULL OR status = \(status))
+            """)
+        let total = try countRows.decode(Int64.self).first ?? 0
+        return (entries, Int(total))
+    }
+
+    /// One page (1-based) of the newest entries for `recipient`.
+    public func list(recipient: String?, page: Int, limit: Int) async throws -> (entries: [EmailLogEntry], total: Int) {
+        try await list(recipient: recipient, status: nil, offset: (page - 1) * limit, limit: limit)
+    }
+
+    /// The entry with this id, if any.
+    public func find(id: UUID) async throws -> EmailLogEntry? {
+        try Self.entries(from: await database.query("SELECT \(unescaped: Self.columns) FROM emails.email_log WHERE id = \(id)")).first
     }
 
     static let columns =

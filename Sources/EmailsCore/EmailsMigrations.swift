@@ -24,7 +24,15 @@ public enum EmailsMigrations {
                     );
                     CREATE INDEX email_log_recipient ON emails.email_log (recipient, created_at DESC);
                     """
-            )
+            ),
+            Migration(
+                version: 2,
+                name: "email log lookups by recipient in any case, and by status",
+                sql: """
+                    CREATE INDEX email_log_recipient_lower ON emails.email_log (lower(recipient), created_at DESC);
+                    CREATE INDEX email_log_status ON emails.email_log (status, created_at DESC);
+                    """
+            ),
         ]
     )
 }

@@ -22,7 +22,8 @@ struct OrdersApp {
             let controller = OrdersController(
                 orders: OrderRepository(database: database),
                 carts: CartClient(baseURL: try config.required("cart.url"), http: HTTPClient.shared),
-                publisher: MessagePublisher(connection: amqp)
+                publisher: MessagePublisher(connection: amqp),
+                requireVerifiedEmail: config.bool(forKey: "requireVerifiedEmail", default: true)
             )
             let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)
             controller.addRoutes(to: router)

@@ -10,6 +10,8 @@ struct OrdersController: Sendable {
     let orders: OrderRepository
     let carts: CartClient
     let publisher: MessagePublisher
+    /// `REQUIRE_VERIFIED_EMAIL`: checkout needs a verified email address.
+    let requireVerifiedEmail: Bool
 
     func addRoutes(to router: Router<ShopRequestContext>) {
         let group = router.group("orders")
@@ -23,6 +25,7 @@ struct OrdersController: Sendable {
     /// the answer is `503`: no caller is told "accepted" for an order that is not on its way.
     @Sendable func checkout(request: Request, context: ShopRequestContext) async throws -> JSONResponse<OrderDTO> {
         let identity = try context.requireIdentity()
+        _ = try context.requireVerifiedEmail(required: requireVerifiedEmail)
         let cart = try await carts.cart(of: identity, requestID: context.requestID)
         guard !cart.lines.isEmpty, let total = cart.total else {
             throw HTTPProblem.unprocessable("The cart is empty: add products with POST /cart/items before checking out.")

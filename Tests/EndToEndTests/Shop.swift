@@ -11,24 +11,47 @@ struct Shop {
         api = APIClient(baseURL: try TestEnvironment.gatewayURL)
     }
 
-    /// A new customer, registered and logged in.
+    /// A new customer, registered, verified and logged in.
     struct Customer {
         var user: UserDTO
+        /// An access token whose `email_verified` claim is true: it may check out.
         var token: String
+        var refreshToken: String
+        var email: String
+        var password: String
     }
 
+    static let customerPassword = "correct horse battery"
+
+    /// A new customer, registered and logged in with a VERIFIED email (so checkout accepts
+    /// them). Test-only shortcut: the flag is set in the database instead of reading the
+    /// verification email, so fifty customers can be made at once; the real email flow is
+    /// covered end to end by `AccountsRegistrationTests`.
     func newCustomer(name: String = "Test Customer") async throws -> Customer {
+        let registered = try await register(name: name)
+        try await StackDatabase.markVerified(userId: registered.id)
+        return try await session(email: registered.email, password: Self.customerPassword)
+    }
+
+    /// A new customer as the API leaves them after `POST /auth/register`: unverified, not logged in.
+    func register(name: String = "Test Customer") async throws -> UserDTO {
         let email = "\(TestEnvironment.unique("customer"))@example.com"
-        let password = "correct horse battery"
-        let registered = try await api.send(.POST, "/auth/register", json: RegisterRequest(email: email, password: password, name: name))
+        let registered = try await api.send(
+            .POST, "/auth/register", json: RegisterRequest(email: email, password: Self.customerPassword, name: name))
         try #require(registered.status == 201, "register answered \(registered.status): \(registered.text)")
-        return Customer(user: try registered.decode(UserDTO.self), token: try await login(email: email, password: password))
+        return try registered.decode(UserDTO.self)
+    }
+
+    /// Logs in and returns the whole session: access and refresh tokens and the user.
+    func session(email: String, password: String) async throws -> Customer {
+        let reply = try await api.send(.POST, "/auth/login", json: LoginRequest(email: email, password: password))
+        try #require(reply.status == 200, "login answered \(reply.status): \(reply.text)")
+        let tokens = try reply.decode(TokenResponse.self)
+        return Customer(user: tokens.user, token: tokens.accessToken, refreshToken: tokens.refreshToken, email: email, password: password)
     }
 
     func login(email: String, password: String) async throws -> String {
-        let reply = try await api.send(.POST, "/auth/login", json: LoginRequest(email: email, password: password))
-        try #require(reply.status == 200, "login answered \(reply.status): \(reply.text)")
-        return try reply.decode(TokenResponse.self).accessToken
+        try await session(email: email, password: password).token
     }
 
     func adminToken() async throws -> String {

@@ -1,7 +1,10 @@
+import Foundation
+
 /// A pragmatic email address check: one `@`, a non-empty local part, a dotted domain,
 /// no spaces, at most 254 characters. Deliverability is proven by the verification email.
-enum EmailAddressRule {
-    static func isValid(_ email: String) -> Bool {
+public enum EmailAddressRule {
+    /// Whether `email` (surrounding spaces ignored) looks like a deliverable address.
+    public static func isValid(_ email: String) -> Bool {
         let email = email.trimmingCharacters(in: .whitespaces)
         guard email.count <= 254, !email.contains(where: \.isWhitespace) else { return false }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
