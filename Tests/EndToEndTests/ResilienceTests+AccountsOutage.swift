@@ -3,9 +3,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Registration while RabbitMQ is down: `503` and nothing left behind.
-@Suite("Accounts: broker outage")
-struct AccountsOutageTests {
+/// Registration while RabbitMQ is down: `503` and nothing left behind. Part of the
+/// Resilience suite, which runs last and alone: stopping the broker would fail the
+/// registrations of every other suite running beside it.
+extension ResilienceTests {
     @Test("RabbitMQ down: register answers 503 with Retry-After and keeps no account; once it is back the same email registers")
     func registerWhileTheBrokerIsDown() async throws {
         let shop = try Shop()
