@@ -15,11 +15,13 @@ struct MessageContract: Sendable {
     /// Every queue's contract.
     static let all: [MessageContract] = [
         MessageContract(
-            queue: .checkout, types: [OrderPlaced.messageType, InventoryReserved.messageType, InventoryRejected.messageType],
+            queue: .checkout,
+            types: [OrderPlaced.messageType, InventoryReserved.messageType, InventoryRejected.messageType, OrderCancelled.messageType],
             decode: { try CheckoutEvent.decode(type: $0, body: $1).orderId }
         ),
         MessageContract(
-            queue: .updateInventory, types: [ReserveInventory.messageType, ReleaseInventory.messageType, CommitInventory.messageType],
+            queue: .updateInventory,
+            types: [ReserveInventory.messageType, ReleaseInventory.messageType, CommitInventory.messageType, ReturnInventory.messageType],
             decode: { try InventoryCommand.decode(type: $0, body: $1).orderId }
         ),
         MessageContract(queue: .clearCart, types: [ClearCart.messageType], decode: { try ClearCart.decode(type: $0, body: $1).orderId }),

@@ -34,6 +34,10 @@ struct InventoryHandler: BatchWorkerHandler {
                     let products = try await inventory.commit(orderId: commit.orderId)
                     changed = changed || !products.isEmpty
                     item.context.logger.info("stock committed", metadata: ["order.id": "\(commit.orderId)", "products": "\(products.count)"])
+                case .returnStock(let command):
+                    let products = try await inventory.returnStock(orderId: command.orderId, reason: command.reason)
+                    changed = changed || !products.isEmpty
+                    item.context.logger.info("stock returned", metadata: ["order.id": "\(command.orderId)", "products": "\(products.count)"])
                 }
             } catch {
                 failures.record(error, at: index)

@@ -45,16 +45,18 @@ public enum InventoryCommand: IncomingMessage, Hashable {
     case reserve(ReserveInventory)
     case release(ReleaseInventory)
     case commit(CommitInventory)
+    case returnStock(ReturnInventory)
 
     public static func decode(type: String?, body: [UInt8]) throws -> InventoryCommand {
         switch type {
         case ReserveInventory.messageType: .reserve(try MessageCoding.decode(ReserveInventory.self, from: body))
         case ReleaseInventory.messageType: .release(try MessageCoding.decode(ReleaseInventory.self, from: body))
         case CommitInventory.messageType: .commit(try MessageCoding.decode(CommitInventory.self, from: body))
+        case ReturnInventory.messageType: .returnStock(try MessageCoding.decode(ReturnInventory.self, from: body))
         default:
             throw MessageDecodingError.unexpectedType(
                 type,
-                expected: [ReserveInventory.messageType, ReleaseInventory.messageType, CommitInventory.messageType]
+                expected: [ReserveInventory.messageType, ReleaseInventory.messageType, CommitInventory.messageType, ReturnInventory.messageType]
             )
         }
     }
@@ -65,6 +67,7 @@ public enum InventoryCommand: IncomingMessage, Hashable {
         case .reserve(let command): command.orderId
         case .release(let command): command.orderId
         case .commit(let command): command.orderId
+        case .returnStock(let command): command.orderId
         }
     }
 }
