@@ -72,7 +72,7 @@ struct OrderListingTests {
         expectProblem(reply, 400)
         let fields = Set((try? reply.decode(ProblemDetails.self))?.errors?.map(\.field) ?? [])
         #expect(fields == ["status", "page", "limit", "all"])
-        expectProblem(try await shop.api.send(.GET, "/orders/not-a-uuid", token: customer.token), 400)
+        expectProblem(try await shop.api.send(.GET, "/orders/not-a-uuid", token: customer.token), 404, mentioning: "not a valid id")
         expectProblem(try await shop.api.send(.GET, "/orders/\(UUID().uuidString)", token: customer.token), 404)
     }
 }

@@ -95,6 +95,6 @@ struct PaymentTests {
         let order = try await shop.placeOrder(product.id, quantity: 1, token: customer.token)
         #expect(try await shop.payments(of: order.id, token: admin).orderId == order.id)
         expectProblem(try await shop.api.send(.GET, "/payments/\(UUID().uuidString)", token: customer.token), 404)
-        expectProblem(try await shop.api.send(.GET, "/payments/not-a-uuid", token: customer.token), 400)
+        expectProblem(try await shop.api.send(.GET, "/payments/not-a-uuid", token: customer.token), 404, mentioning: "not a valid id")
     }
 }

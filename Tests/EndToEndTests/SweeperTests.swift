@@ -52,12 +52,15 @@ struct SweeperTests {
             let orders = OrderRepository(database: database)
             let inventory = InventoryRepository(database: database)
             // An order whose stock was reserved, then nothing more happened (payment never finished).
-            let held = order(for: product, quantity: 3, createdAt: Date().addingTimeInterval(-3600))
+            // Created now and back-dated once reserved: an order pending for an hour could be
+            // expired by the sweeper before this test reserves its stock.
+            let held = order(for: product, quantity: 3, createdAt: Date())
             try await orders.create(held)
             let outcome = try await inventory.reserve([ReserveInventory(orderId: held.id, lines: held.stockLines)])
             #expect(outcome[held.id] == .reserved)
             #expect(try await orders.transition(held.id, from: [.pending], to: .reserved, reason: "stock reserved"))
-            try await database.query("UPDATE orders.orders SET updated_at = now() - interval '1 hour' WHERE id = \(held.id)")
+            try await database.query(
+                "UPDATE orders.orders SET created_at = now() - interval '1 hour', updated_at = now() - interval '1 hour' WHERE id = \(held.id)")
 
             let final = try await APIClient.eventually(timeout: .seconds(30), interval: .milliseconds(250)) { () async throws -> Order? in
                 let current = try await orders.find(id: held.id)
