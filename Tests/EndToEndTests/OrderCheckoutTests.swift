@@ -49,6 +49,27 @@ struct OrderCheckoutTests {
         #expect(try await shop.product(product.id).stock == 8, "the replays must not reserve stock again")
     }
 
+    @Test("concurrent checkouts with one key make one order and all answer it")
+    func concurrentReplays() async throws {
+        let admin = try await shop.adminToken()
+        let product = try await shop.newProduct(stock: 10, adminToken: admin)
+        let customer = try await shop.newCustomer()
+        #expect(try await shop.addToCart(product.id, quantity: 1, token: customer.token).status == 200)
+        let key = TestEnvironment.unique("concurrent-key")
+        let ids = try await withThrowingTaskGroup(of: UUID.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    let reply = try await shop.checkout(token: customer.token, idempotencyKey: key)
+                    try #require(reply.status == 202, "checkout answered \(reply.status): \(reply.text)")
+                    return try reply.decode(OrderDTO.self).id
+                }
+            }
+            return try await group.reduce(into: Set<UUID>()) { $0.insert($1) }
+        }
+        #expect(ids.count == 1, "one key gave \(ids.count) orders")
+        #expect(try await orderCount(token: customer.token) == 1)
+    }
+
     @Test("the same key with another body is 422, and nothing new is stored")
     func keyWithAnotherBody() async throws {
         let admin = try await shop.adminToken()
