@@ -84,8 +84,10 @@ public struct OrderPayment: Sendable {
         case .done(let outcome):
             return outcome
         case .unavailable(let error, let amount, let method):
-            try await payments.recordFailedAttempt(orderId: orderId, kind: .charge, amount: amount, paymentMethod: method, reason: error.description)
-            logger.warning("payment provider unavailable; the charge will be retried", metadata: ["order.id": "\(orderId)", "error": "\(error)"])
+            try await payments.recordFailedAttempt(
+                orderId: orderId, kind: .charge, amount: amount, paymentMethod: method, reason: error.description)
+            logger.warning(
+                "payment provider unavailable; the charge will be retried", metadata: ["order.id": "\(orderId)", "error": "\(error)"])
             throw error
         }
     }
@@ -101,7 +103,8 @@ public struct OrderPayment: Sendable {
         do {
             reference = try await provider.refund(orderId: orderId, amount: charge.amount, chargeReference: charge.reference)
         } catch {
-            try await payments.recordFailedAttempt(orderId: orderId, kind: .refund, amount: charge.amount, paymentMethod: nil, reason: error.description)
+            try await payments.recordFailedAttempt(
+                orderId: orderId, kind: .refund, amount: charge.amount, paymentMethod: nil, reason: error.description)
             throw error
         }
         try await payments.recordRefund(orderId: orderId, amount: charge.amount, reference: reference)

@@ -19,7 +19,8 @@ extension OrdersController {
         logger[metadataKey: "order.id"] = "\(id)"
 
         let cancelled: Order
-        switch try await orders.cancel(order, reason: identity.userId == order.userId ? "cancelled by the customer" : "cancelled by an admin") {
+        let reason = identity.userId == order.userId ? "cancelled by the customer" : "cancelled by an admin"
+        switch try await orders.cancel(order, reason: reason) {
         case .cancelled(let now):
             logger.info("order cancelled", metadata: ["order.previous_status": "\(order.status.rawValue)"])
             cancelled = now
@@ -62,8 +63,8 @@ extension OrdersController {
             throw HTTPProblem.notFound("There is no order with id \(id).")
         }
         if order.status != .shipped {
-            guard try await orders.transition(id, from: [.confirmed], to: .shipped, reason: body.trackingNumber.map { "tracking \($0)" } ?? "shipped")
-            else {
+            let reason = body.trackingNumber.map { "tracking \($0)" } ?? "shipped"
+            guard try await orders.transition(id, from: [.confirmed], to: .shipped, reason: reason) else {
                 let status = try await orders.find(id: id)?.status ?? order.status
                 throw HTTPProblem.conflict("Order \(id) is \(status.rawValue): only confirmed orders can be shipped.")
             }
@@ -77,7 +78,9 @@ extension OrdersController {
         } catch {
             throw HTTPProblem.unavailable("Order \(id) is shipped, but its email could not be queued; ship it again to re-send.")
         }
-        guard let shipped = try await orders.find(id: id, withHistory: true) else { throw HTTPProblem.notFound("There is no order with id \(id).") }
+        guard let shipped = try await orders.find(id: id, withHistory: true) else {
+            throw HTTPProblem.notFound("There is no order with id \(id).")
+        }
         return JSONResponse(shipped.dto)
     }
 }
