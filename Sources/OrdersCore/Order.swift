@@ -6,10 +6,13 @@ public struct Order: Sendable, Hashable {
     public var dto: OrderDTO
     /// Where the emails about this order go (from the access token at checkout).
     public var email: String
+    /// The payment method token to charge (absent on orders placed before checkout took one).
+    public var paymentMethod: String?
 
-    public init(dto: OrderDTO, email: String) {
+    public init(dto: OrderDTO, email: String, paymentMethod: String? = nil) {
         self.dto = dto
         self.email = email
+        self.paymentMethod = paymentMethod
     }
 
     public var id: UUID { dto.id }

@@ -9,7 +9,9 @@ import Storage
 ///   or was lost): re-publish it; at most once per `redriveAfter`;
 /// - `pending` longer than `expireAfter`: fail it (nothing was reserved, or a release makes sure);
 /// - `reserved` longer than `reservationTimeout` (stock held, payment never finished): fail it
-///   and release its stock.
+///   and release its stock;
+/// - `cancelled` without a recorded compensation for longer than `redriveAfter` (its
+///   `order.cancelled` was not confirmed by the broker): re-publish it.
 ///
 /// One sweep is one transaction holding a transaction-scoped advisory lock, so when several
 /// checkout workers run, only one sweeps at a time and no order is acted on twice. The
@@ -38,6 +40,8 @@ public struct OrderSweep: Sendable {
         case redrive(orderId: UUID, userId: UUID, lines: [StockLine])
         /// The order is now `failed`; give back whatever stock it may hold.
         case release(orderId: UUID, reason: String)
+        /// Publish `order.cancelled` again: the cancelled order's compensation is not recorded.
+        case compensate(orderId: UUID)
     }
 
     let database: Database
@@ -69,6 +73,7 @@ public struct OrderSweep: Sendable {
                 status: .pending, olderThan: limits.expireAfter, reason: "not processed in time", on: connection
             )
             actions += try await redrive(on: connection)
+            actions += try await redriveCancellations(on: connection)
             if !actions.isEmpty {
                 try await publish(actions)
             }
@@ -98,6 +103,29 @@ public struct OrderSweep: Sendable {
         for orderId in try rows.decode(UUID.self) {
             actions.append(.release(orderId: orderId, reason: reason))
             logger.warning("order failed by the sweeper", metadata: ["order.id": "\(orderId)", "reason": "\(reason)"])
+        }
+        return actions
+    }
+
+    /// Marks `cancelled` orders whose compensation was never recorded as re-driven and returns them.
+    private func redriveCancellations(on connection: DatabaseConnection) async throws -> [Action] {
+        let age = Double(limits.redriveAfter.components.seconds)
+        let rows = try await connection.query(
+            """
+            UPDATE orders.orders SET last_redriven_at = now(), redrive_count = redrive_count + 1
+            WHERE id IN (
+                SELECT id FROM orders.orders
+                WHERE status = 'cancelled' AND compensated_at IS NULL AND updated_at < now() - make_interval(secs => \(age))
+                  AND (last_redriven_at IS NULL OR last_redriven_at < now() - make_interval(secs => \(age)))
+                ORDER BY updated_at LIMIT \(limits.batchSize)
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING id
+            """)
+        var actions: [Action] = []
+        for orderId in try rows.decode(UUID.self) {
+            logger.warning("re-publishing a cancellation whose compensation is not recorded", metadata: ["order.id": "\(orderId)"])
+            actions.append(.compensate(orderId: orderId))
         }
         return actions
     }

@@ -67,6 +67,50 @@ public enum OrdersMigrations {
                         ADD COLUMN redrive_count integer NOT NULL DEFAULT 0;
                     """
             ),
+            Migration(
+                version: 3,
+                name: "checkout details, idempotency keys, cancel and ship, every payment attempt",
+                sql: """
+                    ALTER TABLE orders.orders DROP CONSTRAINT orders_status_check;
+                    ALTER TABLE orders.orders ADD CONSTRAINT orders_status_check CHECK (status IN (
+                        'pending', 'reserved', 'confirmed', 'rejected', 'payment_failed', 'failed', 'cancelled', 'shipped'));
+                    -- How to pay and where to ship (NULL on orders placed before checkout took them);
+                    -- when a cancelled order's compensation (stock, refund, email) was enqueued.
+                    ALTER TABLE orders.orders
+                        ADD COLUMN payment_method text,
+                        ADD COLUMN shipping_address jsonb,
+                        ADD COLUMN compensated_at timestamptz;
+                    CREATE INDEX orders_uncompensated ON orders.orders (updated_at) WHERE status = 'cancelled' AND compensated_at IS NULL;
+
+                    -- Idempotency-Key of POST /orders/checkout, per user, kept with the request it
+                    -- answered: the same key and body replay the order, another body is refused.
+                    CREATE TABLE orders.idempotency_keys (
+                        user_id uuid NOT NULL,
+                        key text NOT NULL,
+                        request text NOT NULL,
+                        order_id uuid NOT NULL REFERENCES orders.orders (id) ON DELETE CASCADE,
+                        created_at timestamptz NOT NULL DEFAULT now(),
+                        PRIMARY KEY (user_id, key)
+                    );
+
+                    -- payments: one row per attempt with the provider (charges and refunds),
+                    -- with at most one final charge and one refund per order.
+                    ALTER TABLE orders.payments DROP CONSTRAINT payments_pkey;
+                    ALTER TABLE orders.payments DROP CONSTRAINT payments_status_check;
+                    ALTER TABLE orders.payments
+                        ADD COLUMN id bigserial PRIMARY KEY,
+                        ADD COLUMN kind text NOT NULL DEFAULT 'charge' CHECK (kind IN ('charge', 'refund')),
+                        ADD COLUMN payment_method text,
+                        ADD COLUMN reason text,
+                        ADD CONSTRAINT payments_status_check CHECK (status IN ('succeeded', 'declined', 'failed')),
+                        ALTER COLUMN provider_reference DROP NOT NULL;
+                    UPDATE orders.payments SET reason = provider_reference, provider_reference = NULL WHERE status = 'declined';
+                    CREATE UNIQUE INDEX payments_one_charge ON orders.payments (order_id)
+                        WHERE kind = 'charge' AND status IN ('succeeded', 'declined');
+                    CREATE UNIQUE INDEX payments_one_refund ON orders.payments (order_id) WHERE kind = 'refund' AND status = 'succeeded';
+                    CREATE INDEX payments_order ON orders.payments (order_id, id);
+                    """
+            ),
         ]
     )
 }

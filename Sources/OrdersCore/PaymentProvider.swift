@@ -1,24 +1,29 @@
 import Contracts
 import Foundation
 
-/// What a payment provider answered.
+/// What a payment provider answered to a charge.
 public enum PaymentResult: Sendable, Hashable {
     case succeeded(reference: String)
     case declined(reason: String)
 }
 
-/// A payment provider. Charges are idempotent by order id: asking twice for the same order
-/// never charges twice.
+/// A payment provider. Charges and refunds are idempotent by order id: asking twice for the
+/// same order never moves money twice, and returns the first answer.
 public protocol PaymentProvider: Sendable {
-    func charge(orderId: UUID, amount: Money) async throws -> PaymentResult
+    /// Charges `amount` to the payment method token for the order. Throws
+    /// ``PaymentProviderError/unavailable(_:)`` when the provider cannot answer right now.
+    func charge(orderId: UUID, amount: Money, paymentMethod: String) async throws(PaymentProviderError) -> PaymentResult
+    /// Refunds the order's captured charge; returns the refund's reference.
+    func refund(orderId: UUID, amount: Money, chargeReference: String) async throws(PaymentProviderError) -> String
 }
 
-/// The simulated provider of the walking skeleton: every charge succeeds.
-/// (The real provider simulation with decline and transient-failure tokens comes later.)
-public struct AlwaysApprovingPaymentProvider: PaymentProvider {
-    public init() {}
+/// The provider could not answer; asking again later may succeed.
+public enum PaymentProviderError: Error, CustomStringConvertible, Hashable {
+    case unavailable(String)
 
-    public func charge(orderId: UUID, amount: Money) async throws -> PaymentResult {
-        .succeeded(reference: "sim_\(orderId.uuidString)")
+    public var description: String {
+        switch self {
+        case .unavailable(let reason): "payment provider unavailable: \(reason)"
+        }
     }
 }

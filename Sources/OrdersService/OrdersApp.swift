@@ -5,7 +5,7 @@ import OrdersCore
 import ServiceKit
 import Storage
 
-/// The orders service: checkout and orders. Owns the `orders` schema (which the checkout
+/// The orders service: checkout, orders and their payments. Owns the `orders` schema (which the checkout
 /// worker, the saga's orchestrator, also writes).
 @main
 struct OrdersApp {
@@ -27,6 +27,8 @@ struct OrdersApp {
             )
             let router = bootstrap.makeRouter(tokens: tokens, readiness: resources.readiness)
             controller.addRoutes(to: router)
+            PaymentsController(orders: OrderRepository(database: database), payments: PaymentRepository(database: database))
+                .addRoutes(to: router)
             try await bootstrap.run(
                 router: router,
                 defaultPort: 4004,

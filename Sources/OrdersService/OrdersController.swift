@@ -5,8 +5,14 @@ import Logging
 import OrdersCore
 import ServiceKit
 
-/// `/orders`: checkout and the caller's orders.
+/// `/orders`: checkout and the caller's orders (reading in `+Queries`, cancel and ship in
+/// `+Lifecycle`).
 struct OrdersController: Sendable {
+    /// The request header that makes a checkout idempotent.
+    static let idempotencyKeyHeader = "Idempotency-Key"
+    /// The response header that marks a replayed checkout.
+    static let replayedHeader = "Idempotent-Replayed"
+
     let orders: OrderRepository
     let carts: CartClient
     let publisher: MessagePublisher
@@ -16,16 +22,37 @@ struct OrdersController: Sendable {
     func addRoutes(to router: Router<ShopRequestContext>) {
         let group = router.group("orders")
         group.post("checkout", use: checkout)
+        group.get(use: list)
         group.get(":id", use: show)
+        group.post(":id/cancel", use: cancel)
+        group.post(":id/ship", use: ship)
     }
 
-    /// `POST /orders/checkout`: snapshots the caller's cart (lines and current prices) into a
-    /// `pending` order, publishes `order.placed` and answers `202` once the broker confirmed it.
-    /// If the broker does not confirm, the order is marked `failed` (it never held stock) and
-    /// the answer is `503`: no caller is told "accepted" for an order that is not on its way.
+    /// `POST /orders/checkout`: snapshots the caller's cart (lines and current prices), with the
+    /// payment method and shipping address, into a `pending` order, publishes `order.placed`
+    /// and answers `202` once the broker confirmed it. If the broker does not confirm, the order
+    /// is marked `failed` (it never held stock) and the answer is `503`: no caller is told
+    /// "accepted" for an order that is not on its way.
+    ///
+    /// With an `Idempotency-Key` header the key is stored with the order: the same key and body
+    /// answer the same order again (`202`, `Idempotent-Replayed: true`); the same key with
+    /// another body is refused (`422`).
     @Sendable func checkout(request: Request, context: ShopRequestContext) async throws -> JSONResponse<OrderDTO> {
         let identity = try context.requireIdentity()
         _ = try context.requireVerifiedEmail(required: requireVerifiedEmail)
+        let body = try await request.decodeJSON(CheckoutRequest.self, context: context).normalized
+        var validator = Validator()
+        body.validate(into: &validator)
+        let key = request.headers[.init(Self.idempotencyKeyHeader)!]
+        if let key {
+            CheckoutRequest.validateIdempotencyKey(key, into: &validator)
+        }
+        try validator.validate()
+        let idempotency = try key.map { try IdempotencyKey(key: $0, request: body) }
+        if let idempotency, let earlier = try await orders.checkout(userId: identity.userId, key: idempotency.key) {
+            return try await replay(earlier, for: idempotency, context: context)
+        }
+
         let cart = try await carts.cart(of: identity, requestID: context.requestID)
         guard !cart.lines.isEmpty, let total = cart.total else {
             throw HTTPProblem.unprocessable("The cart is empty: add products with POST /cart/items before checking out.")
@@ -40,13 +67,16 @@ struct OrdersController: Sendable {
             },
             total: total,
             statusReason: nil,
+            shippingAddress: body.shippingAddress,
             createdAt: now,
             updatedAt: now
         )
-        let order = Order(dto: dto, email: identity.email)
+        let order = Order(dto: dto, email: identity.email, paymentMethod: body.paymentMethod)
         var logger = context.logger
         logger[metadataKey: "order.id"] = "\(order.id)"
-        try await orders.create(order)
+        if case .replay(let earlier) = try await orders.create(order, idempotency: idempotency), let idempotency {
+            return try await replay(earlier, for: idempotency, context: context)
+        }
 
         let orderId = order.id.uuidString
         do {
@@ -59,20 +89,51 @@ struct OrdersController: Sendable {
         } catch {
             logger.error("order.placed not confirmed by the broker; failing the order", metadata: ["error": "\(error)"])
             _ = try? await orders.transition(order.id, from: [.pending], to: .failed, reason: "could not be queued for processing")
+            if let idempotency {
+                // Let the client retry with the same key.
+                try? await orders.forget(userId: identity.userId, key: idempotency.key)
+            }
             throw HTTPProblem.unavailable("Orders cannot be accepted right now; nothing was charged or reserved. Try again shortly.")
         }
-        logger.info("order placed", metadata: ["order.total": "\(total.formatted)", "order.lines": "\(dto.lines.count)"])
+        logger.info(
+            "order placed",
+            metadata: ["order.total": "\(total.formatted)", "order.lines": "\(dto.lines.count)", "idempotent": "\(idempotency != nil)"]
+        )
         return JSONResponse(dto, status: .accepted, headers: [.location: "/orders/\(orderId)"])
     }
 
-    /// `GET /orders/:id`: the caller's own order (admins see any). Another user's order is
-    /// answered exactly like a missing one, so ids leak nothing.
-    @Sendable func show(request: Request, context: ShopRequestContext) async throws -> JSONResponse<OrderDTO> {
-        let identity = try context.requireIdentity()
-        let id = try context.parameters.requireUUID("id")
-        guard let order = try await orders.find(id: id), order.userId == identity.userId || identity.role == .admin else {
-            throw HTTPProblem.notFound("You have no order with id \(id).")
+    /// Answers a repeated idempotency key: the earlier order for the same body, `422` for another.
+    private func replay(_ earlier: IdempotentCheckout, for idempotency: IdempotencyKey, context: ShopRequestContext) async throws
+        -> JSONResponse<OrderDTO>
+    {
+        guard earlier.request == idempotency.request else {
+            throw HTTPProblem.unprocessable(
+                "This Idempotency-Key was already used with a different request body; use a new key for a new checkout.")
         }
-        return JSONResponse(order.dto)
+        guard let order = try await orders.find(id: earlier.orderId) else {
+            throw HTTPProblem.notFound("The order of this Idempotency-Key no longer exists.")
+        }
+        context.logger.info("checkout replayed for an idempotency key", metadata: ["order.id": "\(order.id)"])
+        return JSONResponse(
+            order.dto, status: .accepted,
+            headers: [.location: "/orders/\(order.id.uuidString)", .init(Self.replayedHeader)!: "true"]
+        )
+    }
+}
+
+extension CheckoutRequest {
+    /// The request with surrounding whitespace trimmed and an empty `line2` dropped, as stored
+    /// and as compared for idempotency.
+    var normalized: CheckoutRequest {
+        func trim(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var copy = self
+        copy.paymentMethod = trim(paymentMethod)
+        copy.shippingAddress.name = trim(shippingAddress.name)
+        copy.shippingAddress.line1 = trim(shippingAddress.line1)
+        copy.shippingAddress.line2 = shippingAddress.line2.map(trim).flatMap { $0.isEmpty ? nil : $0 }
+        copy.shippingAddress.city = trim(shippingAddress.city)
+        copy.shippingAddress.postalCode = trim(shippingAddress.postalCode)
+        copy.shippingAddress.country = trim(shippingAddress.country)
+        return copy
     }
 }

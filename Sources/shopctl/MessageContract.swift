@@ -15,7 +15,8 @@ struct MessageContract: Sendable {
     /// Every queue's contract.
     static let all: [MessageContract] = [
         MessageContract(
-            queue: .checkout, types: [OrderPlaced.messageType, InventoryReserved.messageType, InventoryRejected.messageType],
+            queue: .checkout,
+            types: [OrderPlaced.messageType, InventoryReserved.messageType, InventoryRejected.messageType, OrderCancelled.messageType],
             decode: { try CheckoutEvent.decode(type: $0, body: $1).orderId }
         ),
         MessageContract(

@@ -86,8 +86,45 @@ struct Shop {
         return try reply.decode(CartDTO.self)
     }
 
-    func checkout(token: String) async throws -> APIClient.Reply {
-        try await api.send(.POST, "/orders/checkout", token: token)
+    /// A shipping address every checkout in the tests may use.
+    static let address = ShippingAddress(name: "Test Customer", line1: "Teststraße 1", city: "Berlin", postalCode: "10115", country: "DE")
+
+    /// `POST /orders/checkout` with a payment method token (see the README's test tokens) and,
+    /// when given, an `Idempotency-Key`.
+    func checkout(
+        token: String, paymentMethod: String = "tok_visa", address: ShippingAddress = Shop.address, idempotencyKey: String? = nil
+    ) async throws -> APIClient.Reply {
+        try await api.send(
+            .POST, "/orders/checkout", json: CheckoutRequest(paymentMethod: paymentMethod, shippingAddress: address), token: token,
+            headers: idempotencyKey.map { [("Idempotency-Key", $0)] } ?? []
+        )
+    }
+
+    /// Adds `quantity` of the product to the cart, checks out, and waits for the order's final
+    /// status (and, when it is confirmed, for the cart to be cleared, so the next order starts
+    /// from an empty cart).
+    func placeOrder(
+        _ productId: UUID, quantity: Int, paymentMethod: String = "tok_visa", token: String, timeout: Duration = .seconds(20)
+    ) async throws -> OrderDTO {
+        let added = try await addToCart(productId, quantity: quantity, token: token)
+        try #require(added.status == 200, "add to cart answered \(added.status): \(added.text)")
+        let placed = try await checkout(token: token, paymentMethod: paymentMethod)
+        try #require(placed.status == 202, "checkout answered \(placed.status): \(placed.text)")
+        let order = try await finalOrder(try placed.decode(OrderDTO.self).id, token: token, timeout: timeout)
+        if order.status == .confirmed {
+            let cleared = try await APIClient.eventually(timeout: .seconds(10), interval: .milliseconds(100)) { () async throws -> Bool? in
+                try await cart(token: token).lines.isEmpty ? true : nil
+            }
+            try #require(cleared == true, "the cart was not cleared after order \(order.id)")
+        }
+        return order
+    }
+
+    /// The order's payments (`GET /payments/:orderId`).
+    func payments(of orderId: UUID, token: String) async throws -> OrderPaymentsDTO {
+        let reply = try await api.send(.GET, "/payments/\(orderId.uuidString)", token: token)
+        try #require(reply.status == 200, "payments answered \(reply.status): \(reply.text)")
+        return try reply.decode(OrderPaymentsDTO.self)
     }
 
     func order(_ id: UUID, token: String) async throws -> OrderDTO {

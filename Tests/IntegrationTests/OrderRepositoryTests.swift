@@ -70,15 +70,49 @@ struct OrderRepositoryTests {
         }
     }
 
-    @Test func aPaymentIsRecordedOncePerOrder() async throws {
+    @Test func aChargeRetriesTransientFailuresRecordsEveryAttemptAndSettlesOnce() async throws {
         try await TestDatabase.withDatabase { database in
-            let payments = PaymentRepository(database: database)
+            let orders = OrderRepository(database: database)
+            var order = try await newOrder(database: database)
+            order.dto.id = UUID()
+            order.paymentMethod = "tok_transient"
+            try await orders.create(order)
+            #expect(try await orders.transition(order.id, from: [.pending], to: .reserved, reason: "stock reserved"))
+            let payment = OrderPayment(database: database, provider: SimulatedPaymentProvider())
+            for _ in 0..<SimulatedPaymentProvider.transientFailures {
+                await #expect(throws: PaymentProviderError.self) { try await payment.chargeReserved(orderId: order.id) }
+                #expect(try await orders.find(id: order.id)?.status == .reserved)
+            }
+            #expect(try await payment.chargeReserved(orderId: order.id) == .settled(.confirmed))
+            #expect(try await payment.chargeReserved(orderId: order.id) == .notReserved(.confirmed))
+            let attempts = try await PaymentRepository(database: database).attempts(orderId: order.id)
+            #expect(attempts.map(\.status) == [.failed, .failed, .succeeded])
+
+            #expect(try await payment.refundIfCaptured(orderId: order.id) == order.dto.total)
+            #expect(try await payment.refundIfCaptured(orderId: order.id) == order.dto.total)
+            let afterRefund = try await PaymentRepository(database: database).attempts(orderId: order.id)
+            #expect(afterRefund.filter { $0.kind == .refund }.count == 1, "a second refund request must not refund again")
+            #expect(OrderPaymentsDTO(orderId: order.id, attempts: afterRefund).state == .refunded)
+        }
+    }
+
+    @Test func aCancelledOrderIsNeverCharged() async throws {
+        try await TestDatabase.withDatabase { database in
+            let orders = OrderRepository(database: database)
             let order = try await newOrder(database: database)
-            #expect(try await payments.result(orderId: order.id) == nil)
-            let first = try await payments.record(orderId: order.id, amount: order.dto.total, result: .succeeded(reference: "ref-1"))
-            let second = try await payments.record(orderId: order.id, amount: order.dto.total, result: .declined(reason: "later"))
-            #expect(first == .succeeded(reference: "ref-1"))
-            #expect(second == .succeeded(reference: "ref-1"), "a later answer replaced the recorded charge")
+            #expect(try await orders.transition(order.id, from: [.pending], to: .reserved, reason: "stock reserved"))
+            guard case .cancelled = try await orders.cancel(order, reason: "test") else {
+                Issue.record("the reserved order was not cancelled")
+                return
+            }
+            let payment = OrderPayment(database: database, provider: SimulatedPaymentProvider())
+            #expect(try await payment.chargeReserved(orderId: order.id) == .notReserved(.cancelled))
+            #expect(try await PaymentRepository(database: database).attempts(orderId: order.id).isEmpty)
+            #expect(try await payment.refundIfCaptured(orderId: order.id) == nil)
+            guard case .alreadyCancelled = try await orders.cancel(order, reason: "again") else {
+                Issue.record("a second cancel was not a no-op")
+                return
+            }
         }
     }
 }

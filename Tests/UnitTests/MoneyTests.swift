@@ -20,6 +20,6 @@ struct MoneyTests {
     }
 
     @Test func finalStatuses() {
-        #expect(OrderStatus.allCases.filter(\.isFinal) == [.confirmed, .rejected, .paymentFailed, .failed])
+        #expect(OrderStatus.allCases.filter(\.isFinal) == [.confirmed, .rejected, .paymentFailed, .failed, .cancelled, .shipped])
     }
 }

@@ -8,14 +8,15 @@ import WorkerRuntime
 ///
 /// ```
 /// order.placed        → inventory.reserve
-/// inventory.reserved  → pay → confirmed → inventory.commit, cart.clear, email(order-confirmed)
-///                          → declined  → payment_failed → inventory.release
+/// inventory.reserved  → pay → confirmed      → inventory.commit, cart.clear, email(order-confirmed)
+///                           → payment_failed → inventory.release, email(payment-failed)
+///                           → provider down  → retried with backoff (the attempt is recorded)
 /// inventory.rejected  → rejected → email(order-rejected)
+/// order.cancelled     → refund a captured charge, inventory.return, email(order-cancelled)
 /// ```
 struct CheckoutHandler: WorkerHandler {
     let orders: OrderRepository
-    let payments: PaymentRepository
-    let provider: any PaymentProvider
+    let payment: OrderPayment
 
     func handle(_ event: CheckoutEvent, context: MessageContext) async throws {
         guard let order = try await orders.find(id: event.orderId) else {
@@ -30,6 +31,8 @@ struct CheckoutHandler: WorkerHandler {
             try await payAndConfirm(order, context: context)
         case .inventoryRejected(let rejection):
             try await reject(order, reason: rejection.reason, context: context)
+        case .orderCancelled:
+            try await compensateCancellation(of: order, context: context)
         }
     }
 
@@ -42,31 +45,23 @@ struct CheckoutHandler: WorkerHandler {
     }
 
     private func payAndConfirm(_ order: Order, context: MessageContext) async throws {
-        switch order.status {
-        case .pending, .reserved:
+        if order.status == .pending || order.status == .reserved {
             try await orders.transition(order.id, from: [.pending], to: .reserved, reason: "stock reserved")
-            switch try await charge(order) {
-            case .succeeded:
-                if try await orders.transition(order.id, from: [.reserved], to: .confirmed, reason: "paid") {
-                    context.logger.info("order confirmed")
-                }
-            case .declined(let reason):
-                if try await orders.transition(order.id, from: [.reserved], to: .paymentFailed, reason: reason) {
-                    context.logger.info("payment declined", metadata: ["reason": "\(reason)"])
-                }
+            switch try await payment.chargeReserved(orderId: order.id) {
+            case .settled(let status):
+                context.logger.info("payment settled", metadata: ["order.status": "\(status.rawValue)"])
+            case .notReserved(let status):
+                context.logger.info("order no longer reserved; not charged", metadata: ["order.status": "\(status.rawValue)"])
             }
-            // Act on what the order is now: a concurrent delivery or the sweeper may have
-            // moved it first.
-            guard let current = try await orders.find(id: order.id) else { return }
-            try await followUp(current, context: context)
-        case .confirmed, .paymentFailed, .rejected, .failed:
-            // A redelivery: repeat the idempotent follow-ups in case the first attempt stopped
-            // before the broker confirmed them.
-            try await followUp(order, context: context)
         }
+        // Act on what the order is now (a redelivery repeats the idempotent follow-ups in case
+        // the first attempt stopped before the broker confirmed them): a concurrent delivery, a
+        // cancellation or the sweeper may have moved it first.
+        guard let current = try await orders.find(id: order.id) else { return }
+        try await followUp(current, context: context)
     }
 
-    /// The messages an order in its final status sends on after its stock was reserved.
+    /// The messages an order in its status sends on after its stock was reserved.
     private func followUp(_ order: Order, context: MessageContext) async throws {
         switch order.status {
         case .confirmed:
@@ -75,23 +70,39 @@ struct CheckoutHandler: WorkerHandler {
                 ClearCart(userId: order.userId, orderId: order.id, lines: order.stockLines),
                 OrderEmails.confirmed(order),
             ])
-        case .paymentFailed, .rejected, .failed:
-            // Stock is reserved for an order that is over: give it back. (The simulated provider
-            // of this stage never keeps money for such an order; real payments refund it.)
+        case .paymentFailed:
+            context.logger.info("payment declined; releasing stock", metadata: ["reason": "\(order.dto.statusReason ?? "")"])
+            try await context.publish([
+                ReleaseInventory(orderId: order.id, reason: "order is \(order.status.rawValue)"),
+                OrderEmails.paymentFailed(order),
+            ])
+        case .rejected, .failed:
+            // Stock is reserved for an order that is over: give it back.
             context.logger.info("releasing stock of a finished order", metadata: ["order.status": "\(order.status.rawValue)"])
             try await context.publish(ReleaseInventory(orderId: order.id, reason: "order is \(order.status.rawValue)"))
+        case .cancelled:
+            try await compensateCancellation(of: order, context: context)
+        case .shipped:
+            context.logger.info("order already shipped; nothing to do")
         case .pending, .reserved:
             throw CheckoutError.unexpectedStatus(order.id, order.status)
         }
     }
 
-    /// Charges once per order: a recorded result is reused, never charged again.
-    private func charge(_ order: Order) async throws -> PaymentResult {
-        if let recorded = try await payments.result(orderId: order.id) {
-            return recorded
+    /// Undoes a cancelled order, idempotently: refunds a captured charge (once), returns its
+    /// stock whatever the reservation's state, emails the customer, and records that it did.
+    private func compensateCancellation(of order: Order, context: MessageContext) async throws {
+        guard order.status == .cancelled else {
+            context.logger.info("order not cancelled; nothing to compensate", metadata: ["order.status": "\(order.status.rawValue)"])
+            return
         }
-        let result = try await provider.charge(orderId: order.id, amount: order.dto.total)
-        return try await payments.record(orderId: order.id, amount: order.dto.total, result: result)
+        let refund = try await payment.refundIfCaptured(orderId: order.id)
+        try await context.publish([
+            ReturnInventory(orderId: order.id, reason: "order cancelled"),
+            OrderEmails.cancelled(order, refund: refund),
+        ])
+        try await orders.markCompensated(order.id)
+        context.logger.info("cancelled order compensated", metadata: ["refund.amount": "\(refund?.formatted ?? "none")"])
     }
 
     private func reject(_ order: Order, reason: String, context: MessageContext) async throws {

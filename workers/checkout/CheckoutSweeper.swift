@@ -22,6 +22,11 @@ struct CheckoutSweeper: Sendable {
                         ReleaseInventory(orderId: orderId, reason: reason),
                         messageID: "inventory.release:\(orderId.uuidString)", correlationID: orderId.uuidString
                     )
+                case .compensate(let orderId):
+                    try MessagePublisher.outgoing(
+                        OrderCancelled(orderId: orderId),
+                        messageID: "order.cancelled:\(orderId.uuidString)", correlationID: orderId.uuidString
+                    )
                 }
             }
             try await publisher.publish(messages)

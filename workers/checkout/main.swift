@@ -21,7 +21,6 @@ await Worker.run(queue: .checkout) { resources in
     )
     return CheckoutHandler(
         orders: OrderRepository(database: database),
-        payments: PaymentRepository(database: database),
-        provider: AlwaysApprovingPaymentProvider()
+        payment: OrderPayment(database: database, provider: SimulatedPaymentProvider())
     )
 }

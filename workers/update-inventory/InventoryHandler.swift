@@ -38,6 +38,10 @@ struct InventoryHandler: BatchWorkerHandler {
                 case .adjust(let adjust):
                     let moved = try await apply(adjust, context: item.context)
                     changed = changed || moved
+                case .returnStock(let command):
+                    let products = try await inventory.returnStock(orderId: command.orderId, reason: command.reason)
+                    changed = changed || !products.isEmpty
+                    item.context.logger.info("stock returned", metadata: ["order.id": "\(command.orderId)", "products": "\(products.count)"])
                 }
             } catch {
                 failures.record(error, at: index)

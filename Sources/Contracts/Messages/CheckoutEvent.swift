@@ -44,21 +44,37 @@ public struct InventoryRejected: QueueMessage, IncomingMessage, Hashable {
     }
 }
 
+/// `order.cancelled`: the order was moved to `cancelled`; the saga compensates (returns its
+/// stock, refunds a captured charge, emails the customer). Idempotent: sent again by a second
+/// cancel and by the sweeper until the compensation is recorded.
+public struct OrderCancelled: QueueMessage, IncomingMessage, Hashable {
+    public static let queue = QueueName.checkout
+    public static let messageType = "order.cancelled"
+
+    public var orderId: UUID
+
+    public init(orderId: UUID) {
+        self.orderId = orderId
+    }
+}
+
 /// Everything the `checkout` queue carries, told apart by the AMQP `type` property.
 public enum CheckoutEvent: IncomingMessage, Hashable {
     case orderPlaced(OrderPlaced)
     case inventoryReserved(InventoryReserved)
     case inventoryRejected(InventoryRejected)
+    case orderCancelled(OrderCancelled)
 
     public static func decode(type: String?, body: [UInt8]) throws -> CheckoutEvent {
         switch type {
         case OrderPlaced.messageType: .orderPlaced(try MessageCoding.decode(OrderPlaced.self, from: body))
         case InventoryReserved.messageType: .inventoryReserved(try MessageCoding.decode(InventoryReserved.self, from: body))
         case InventoryRejected.messageType: .inventoryRejected(try MessageCoding.decode(InventoryRejected.self, from: body))
+        case OrderCancelled.messageType: .orderCancelled(try MessageCoding.decode(OrderCancelled.self, from: body))
         default:
             throw MessageDecodingError.unexpectedType(
                 type,
-                expected: [OrderPlaced.messageType, InventoryReserved.messageType, InventoryRejected.messageType]
+                expected: [OrderPlaced.messageType, InventoryReserved.messageType, InventoryRejected.messageType, OrderCancelled.messageType]
             )
         }
     }
@@ -69,6 +85,7 @@ public enum CheckoutEvent: IncomingMessage, Hashable {
         case .orderPlaced(let event): event.orderId
         case .inventoryReserved(let event): event.orderId
         case .inventoryRejected(let event): event.orderId
+        case .orderCancelled(let event): event.orderId
         }
     }
 }

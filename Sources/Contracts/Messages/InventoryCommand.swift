@@ -47,10 +47,13 @@ public enum InventoryCommand: IncomingMessage, Hashable {
     case commit(CommitInventory)
     /// An admin's manual adjustment (see ``AdjustInventory``).
     case adjust(AdjustInventory)
+    /// Give back an order's stock, whatever the saga did with it (see ``ReturnInventory``).
+    case returnStock(ReturnInventory)
 
     /// Every AMQP `type` this queue carries.
     public static let messageTypes = [
         ReserveInventory.messageType, ReleaseInventory.messageType, CommitInventory.messageType, AdjustInventory.messageType,
+        ReturnInventory.messageType,
     ]
 
     public static func decode(type: String?, body: [UInt8]) throws -> InventoryCommand {
@@ -59,6 +62,7 @@ public enum InventoryCommand: IncomingMessage, Hashable {
         case ReleaseInventory.messageType: .release(try MessageCoding.decode(ReleaseInventory.self, from: body))
         case CommitInventory.messageType: .commit(try MessageCoding.decode(CommitInventory.self, from: body))
         case AdjustInventory.messageType: .adjust(try MessageCoding.decode(AdjustInventory.self, from: body))
+        case ReturnInventory.messageType: .returnStock(try MessageCoding.decode(ReturnInventory.self, from: body))
         default:
             throw MessageDecodingError.unexpectedType(type, expected: messageTypes)
         }
@@ -71,6 +75,7 @@ public enum InventoryCommand: IncomingMessage, Hashable {
         case .release(let command): command.orderId
         case .commit(let command): command.orderId
         case .adjust: nil
+        case .returnStock(let command): command.orderId
         }
     }
 }
