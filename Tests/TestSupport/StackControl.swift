@@ -32,9 +32,17 @@ public enum StackControl {
         }
     }
 
-    /// The pid of a process of the test stack (`checkout`, `gateway`...), from its pid file.
+    /// The stack's folder (`SHOP_STACK_DIR`, set by `scripts/stack`; `.stack/test` without it).
+    public static var stackDirectory: URL {
+        if let path = ProcessInfo.processInfo.environment["SHOP_STACK_DIR"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return repositoryRoot.appendingPathComponent(".stack/test")
+    }
+
+    /// The pid of a process of the stack (`checkout`, `gateway`...), from its pid file.
     public static func pid(of process: String) throws -> Int32 {
-        let file = repositoryRoot.appendingPathComponent(".stack/test/run/\(process).pid")
+        let file = stackDirectory.appendingPathComponent("run/\(process).pid")
         let text = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let pid = Int32(text) else {
             throw CommandFailed(command: "read \(file.path)", status: -1, output: text)
@@ -42,8 +50,8 @@ public enum StackControl {
         return pid
     }
 
-    /// Where the test stack's processes write their logs.
+    /// Where the stack's processes write their logs.
     public static var logDirectory: URL {
-        repositoryRoot.appendingPathComponent(".stack/test/logs")
+        stackDirectory.appendingPathComponent("logs")
     }
 }

@@ -57,6 +57,9 @@ load_stack() {
   STACK_KEYS+=(SHOP_STACK_COMMAND)
 
   STACK_DIR=$REPO_ROOT/.stack/$STACK_NAME
+  # Where the stack keeps its data, logs and pid files, for the tests (StackControl).
+  export SHOP_STACK_DIR=$STACK_DIR
+  STACK_KEYS+=(SHOP_STACK_DIR)
   STACK_LOG_DIR=$STACK_DIR/logs
   STACK_RUN_DIR=$STACK_DIR/run
 
