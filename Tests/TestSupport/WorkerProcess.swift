@@ -28,7 +28,7 @@ public final class WorkerProcess: Sendable {
     public init(_ name: String, extraEnvironment: [String: String] = [:]) throws {
         self.name = name
         let logFile = StackControl.logDirectory.appendingPathComponent("\(name)-test-\(UUID().uuidString.prefix(6)).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         self.logFile = logFile
         var environment = ProcessInfo.processInfo.environment
         environment["HTTP_PORT"] = "0"
