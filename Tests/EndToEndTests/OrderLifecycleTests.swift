@@ -13,14 +13,6 @@ struct OrderLifecycleTests {
         shop = try Shop()
     }
 
-    func expectStock(_ productId: UUID, _ stock: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let shown = try await APIClient.eventually(timeout: .seconds(15), interval: .milliseconds(200)) { () async throws -> Int? in
-            let current = try await shop.product(productId).stock
-            return current == stock ? current : nil
-        }
-        #expect(shown == stock, "product \(productId) never showed \(stock) in stock", sourceLocation: sourceLocation)
-    }
-
     func cancel(_ orderId: UUID, token: String) async throws -> APIClient.Reply {
         try await shop.api.send(.POST, "/orders/\(orderId.uuidString)/cancel", token: token)
     }
@@ -37,14 +29,14 @@ struct OrderLifecycleTests {
         let customer = try await shop.newCustomer()
         let order = try await shop.placeOrder(product.id, quantity: 3, token: customer.token)
         try #require(order.status == .confirmed)
-        try await expectStock(product.id, 7)
+        try await shop.expectStock(product.id, 7)
 
         let reply = try await cancel(order.id, token: customer.token)
         try #require(reply.status == 200, "cancel answered \(reply.status): \(reply.text)")
         let cancelled = try reply.decode(OrderDTO.self)
         #expect(cancelled.status == .cancelled)
         #expect(cancelled.history?.map(\.to) == [.pending, .reserved, .confirmed, .cancelled])
-        try await expectStock(product.id, 10)
+        try await shop.expectStock(product.id, 10)
 
         let refunded = try await APIClient.eventually(timeout: .seconds(10)) { () async throws -> OrderPaymentsDTO? in
             let payments = try await shop.payments(of: order.id, token: customer.token)
@@ -93,7 +85,7 @@ struct OrderLifecycleTests {
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        try await expectStock(product.id, 50)
+        try await shop.expectStock(product.id, 50)
         for (order, token) in orders {
             #expect(try await shop.order(order.id, token: token).status == .cancelled)
             let settled = try await APIClient.eventually(timeout: .seconds(10)) { () async throws -> OrderPaymentsDTO? in
@@ -149,7 +141,7 @@ struct OrderLifecycleTests {
         let byAdmin = try await cancel(confirmed.id, token: admin)
         #expect(byAdmin.status == 200, "admin cancel answered \(byAdmin.status): \(byAdmin.text)")
         #expect(try byAdmin.decode(OrderDTO.self).statusReason == "cancelled by an admin")
-        try await expectStock(product.id, 10)
+        try await shop.expectStock(product.id, 10)
         expectProblem(try await cancel(UUID(), token: customer.token), 404)
     }
 }

@@ -12,15 +12,6 @@ struct PaymentTests {
         shop = try Shop()
     }
 
-    /// Waits until the product shows `stock` units (the catalog cache is dropped on changes).
-    func expectStock(_ productId: UUID, _ stock: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let shown = try await APIClient.eventually(timeout: .seconds(10), interval: .milliseconds(200)) { () async throws -> Int? in
-            let current = try await shop.product(productId).stock
-            return current == stock ? current : nil
-        }
-        #expect(shown == stock, "product \(productId) never showed \(stock) in stock", sourceLocation: sourceLocation)
-    }
-
     @Test("tok_visa: confirmed, one succeeded charge, stock taken")
     func approved() async throws {
         let admin = try await shop.adminToken()
@@ -34,7 +25,7 @@ struct PaymentTests {
         #expect(payments.attempts.first?.amount == Money(amount: 3000, currency: "EUR"))
         #expect(payments.attempts.first?.paymentMethod == "tok_visa")
         #expect(payments.attempts.first?.reference?.isEmpty == false)
-        try await expectStock(product.id, 3)
+        try await shop.expectStock(product.id, 3, timeout: .seconds(10))
     }
 
     @Test("tok_declined: payment_failed, the stock comes back exactly, a payment-failed email")
@@ -46,7 +37,7 @@ struct PaymentTests {
         let order = try await shop.placeOrder(product.id, quantity: 3, paymentMethod: "tok_declined", token: customer.token)
         #expect(order.status == .paymentFailed)
         #expect(order.statusReason?.contains("declined") == true)
-        try await expectStock(product.id, before)
+        try await shop.expectStock(product.id, before, timeout: .seconds(10))
 
         let payments = try await shop.payments(of: order.id, token: customer.token)
         #expect(payments.state == .declined)
@@ -73,7 +64,7 @@ struct PaymentTests {
         #expect(payments.attempts.map(\.status) == [.failed, .failed, .succeeded])
         #expect(payments.attempts.allSatisfy { $0.kind == .charge && $0.paymentMethod == "tok_transient" })
         #expect(payments.attempts.prefix(2).allSatisfy { $0.reason?.contains("unavailable") == true })
-        try await expectStock(product.id, 4)
+        try await shop.expectStock(product.id, 4, timeout: .seconds(10))
     }
 
     @Test("an unknown token is declined")
@@ -84,7 +75,7 @@ struct PaymentTests {
         let order = try await shop.placeOrder(product.id, quantity: 1, paymentMethod: "tok_nobody_knows", token: customer.token)
         #expect(order.status == .paymentFailed)
         #expect(try await shop.payments(of: order.id, token: customer.token).attempts.first?.reason == "unknown payment method")
-        try await expectStock(product.id, 5)
+        try await shop.expectStock(product.id, 5, timeout: .seconds(10))
     }
 
     @Test("GET /payments: the admin sees any order's, a missing order or a bad id is refused")

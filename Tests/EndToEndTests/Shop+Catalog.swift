@@ -62,4 +62,16 @@ extension Shop {
         try #require(reply.status == 200, "GET /products\(query) answered \(reply.status): \(reply.text)")
         return try reply.decode(Page<ProductDTO>.self)
     }
+
+    /// Waits until the product shows `stock` units (the catalog cache is dropped on every stock
+    /// change, by the services and the workers), and records an issue if it never does.
+    func expectStock(
+        _ productId: UUID, _ stock: Int, timeout: Duration = .seconds(15), sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let shown = try await APIClient.eventually(timeout: timeout, interval: .milliseconds(200)) { () async throws -> Int? in
+            let current = try await product(productId).stock
+            return current == stock ? current : nil
+        }
+        #expect(shown == stock, "product \(productId) never showed \(stock) in stock", sourceLocation: sourceLocation)
+    }
 }
