@@ -17,7 +17,15 @@ import ServiceKit
 public enum Worker {
     /// Runs a worker whose handler takes one message at a time.
     public static func run<Handler: WorkerHandler>(queue: QueueName, makeHandler: (WorkerResources) async throws -> Handler) async {
-        await run(queue: queue) { resources, policy, settings in
+        await run(queueNamed: queue.rawValue, defaultPort: defaultPort(for: queue), makeHandler: makeHandler)
+    }
+
+    /// Runs a worker on a queue that is not one of the shop's (``QueueName``), such as the
+    /// benchmarks' `bench-noop`: assembled exactly as the shop's workers are.
+    public static func run<Handler: WorkerHandler>(
+        queueNamed queue: String, defaultPort: Int, makeHandler: (WorkerResources) async throws -> Handler
+    ) async {
+        await run(queue: queue, defaultPort: defaultPort) { resources, policy, settings in
             QueueWorker(
                 policy: policy, connection: resources.connection, handler: try await makeHandler(resources),
                 settings: settings, logger: resources.logger
@@ -27,7 +35,7 @@ public enum Worker {
 
     /// Runs a worker whose handler takes batches (`batch` in `queues.yaml`).
     public static func run<Handler: BatchWorkerHandler>(queue: QueueName, makeHandler: (WorkerResources) async throws -> Handler) async {
-        await run(queue: queue) { resources, policy, settings in
+        await run(queue: queue.rawValue, defaultPort: defaultPort(for: queue)) { resources, policy, settings in
             QueueWorker(
                 policy: policy, connection: resources.connection, handler: try await makeHandler(resources),
                 settings: settings, logger: resources.logger
@@ -36,21 +44,22 @@ public enum Worker {
     }
 
     private static func run(
-        queue: QueueName,
+        queue: String,
+        defaultPort: Int,
         makeWorker: (WorkerResources, QueuePolicy, WorkerSettings) async throws -> QueueWorker
     ) async {
-        let bootstrap = ServiceBootstrap(name: queue.rawValue)
+        let bootstrap = ServiceBootstrap(name: queue)
         let config = bootstrap.config
         do {
             let queues = try QueuesConfiguration(contentsOfFile: config.string(forKey: "queues.config", default: "queues.yaml"))
-            let policy = try queues.policy(for: queue.rawValue)
-            let settings = try WorkerSettings(queue: queue.rawValue, config: config)
+            let policy = try queues.policy(for: queue)
+            let settings = try WorkerSettings(queue: queue, config: config)
             let resources = try WorkerResources(config: config, logger: bootstrap.logger, connectionName: settings.workerName)
             let worker = try await makeWorker(resources, policy, settings)
             let router = bootstrap.makeRouter(tokens: nil, readiness: resources.readiness)
             // Shutdown runs in reverse: the HTTP server, then the worker (draining), then the
             // handler's own services and clients, and the AMQP connection last.
-            try await bootstrap.run(router: router, defaultPort: defaultPort(for: queue), services: resources.services + [worker])
+            try await bootstrap.run(router: router, defaultPort: defaultPort, services: resources.services + [worker])
         } catch {
             bootstrap.logger.critical("cannot run", metadata: ["error": "\(error)"])
             exit(1)
