@@ -5,61 +5,91 @@ import NIOCore
 import Prometheus
 import ServiceKit
 
-/// The edge: routes each request by the longest matching prefix of `config.json` to its
-/// service. It holds no business logic and no auth of its own: every service checks tokens itself.
+/// The edge: routes each request by the longest matching prefix of `config.json` to one of
+/// its upstreams, with the route's policies (edge auth, rate limit, timeout, retries, body
+/// limit). It holds no business logic: every service still checks tokens itself.
 @main
 struct GatewayApp {
     static func main() async {
         let bootstrap = ServiceBootstrap(name: "gateway")
         await bootstrap.runOrExit {
-            let path = bootstrap.config.string(forKey: "gateway.config", default: "config.json")
-            let configuration = try GatewayConfiguration(contentsOfFile: path, environment: ProcessInfo.processInfo.environment)
-            let table = RouteTable(configuration)
-            for route in table.routes {
-                bootstrap.logger.info("route", metadata: ["prefix": "\(route.prefix)", "upstream": "\(route.upstream)"])
+            let settings = try GatewaySettings(config: bootstrap.config)
+            let environment = ProcessInfo.processInfo.environment
+            let configuration = try GatewayConfiguration(contentsOfFile: settings.configPath, environment: environment, defaults: settings.routeDefaults)
+            let metrics = GatewayMetrics(registry: bootstrap.metrics)
+            let routes = LiveRouteTable(configuration, metrics: metrics)
+            for entry in routes.table.entries {
+                bootstrap.logger.info("route", metadata: ["prefix": "\(entry.route.prefix)", "upstreams": "\(entry.group.name)"])
             }
-            let timeout = try bootstrap.config.integer("gateway.timeoutSeconds", default: 30, in: 1...600)
-            let maxBodyBytes = try bootstrap.config.integer("gateway.maxBodyBytes", default: 10 << 20, in: 1...(1 << 30))
-            let connectTimeout = try bootstrap.config.integer("gateway.connectTimeoutMs", default: 2000, in: 10...60_000)
-            let http = HTTPClient(configuration: upstreamClientConfiguration(connectTimeout: .milliseconds(Int64(connectTimeout))))
+            let http = HTTPClient(configuration: upstreamClientConfiguration(connectTimeout: settings.connectTimeout))
             let contract = try APIContract(contentsOfFile: bootstrap.config.string(forKey: "openapi.path", default: "openapi.yaml"))
+            let tokens = try await AccessTokens(config: bootstrap.config)
             let router = makeRouter(
-                table: table, http: http, timeout: .seconds(Int64(timeout)), maxBodyBytes: maxBodyBytes, metrics: bootstrap.metrics
+                routes: routes, http: http, tokens: tokens, clientStallTimeout: settings.clientStallTimeout, metrics: bootstrap.metrics
             )
             contract.addRoute(to: router)
-            try await bootstrap.run(router: router, defaultPort: 3000, services: [HTTPClientService(client: http)])
+            let reloader = ConfigurationReloader(
+                path: settings.configPath, environment: environment, defaults: settings.routeDefaults, routes: routes,
+                pollInterval: settings.configPollInterval, logger: bootstrap.logger
+            )
+            try await bootstrap.run(
+                router: router, defaultPort: 3000, services: [HTTPClientService(client: http), reloader],
+                server: .http1(configuration: .init(idleTimeout: settings.clientIdleTimeout))
+            )
         }
     }
 }
 
 extension GatewayApp {
-    /// The upstream client: keep-alive pools per upstream, and a dead upstream fails within
-    /// `connectTimeout` (connection attempts are retried with backoff only that long).
+    /// The upstream client: keep-alive pools per upstream address. A refused connection fails
+    /// at once (the gateway tries another address itself) and a silent one within `connectTimeout`.
     static func upstreamClientConfiguration(connectTimeout: TimeAmount) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = connectTimeout
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         return configuration
     }
 
-    /// The gateway's router: the standard one (no authentication: the services check tokens
-    /// themselves) with `/ready` probing every upstream, and the proxy in front of the rest.
+    /// The gateway's router: the standard one (request ids, trace context, access log,
+    /// problem+json, metrics, `/health`, `/ready` probing every upstream group, `/metrics`) with
+    /// the proxy in front of the rest.
     static func makeRouter(
-        table: RouteTable, http: HTTPClient, timeout: TimeAmount, maxBodyBytes: Int, metrics: PrometheusCollectorRegistry
+        routes: LiveRouteTable, http: HTTPClient, tokens: AccessTokens?, clientStallTimeout: TimeAmount = .seconds(10),
+        metrics: PrometheusCollectorRegistry
     ) -> Router<ShopRequestContext> {
-        let readiness = table.upstreams.map { upstream in
-            ReadinessCheck(upstream.description) { await UpstreamProbe.isHealthy(upstream, http: http) }
-        }
+        let readiness = [
+            ReadinessCheck("upstreams") { await UpstreamProbe.allHealthy(routes.table.groups, http: http) }
+        ]
         let router = ShopRouter.make(metrics: metrics, tokens: nil, readiness: readiness)
-        router.add(middleware: ProxyMiddleware(table: table, http: http, timeout: timeout, maxBodyBytes: maxBodyBytes))
+        router.add(
+            middleware: ProxyMiddleware(
+                routes: routes, http: http, edgeAuthenticator: EdgeAuthenticator(tokens: tokens), clientStallTimeout: clientStallTimeout
+            )
+        )
         return router
     }
 }
 
-/// Asks an upstream's `/health`, briefly.
+/// Asks upstreams' `/health`, briefly.
 enum UpstreamProbe {
+    /// Whether every group has at least one address whose `/health` answers `200`.
+    static func allHealthy(_ groups: [UpstreamGroup], http: HTTPClient) async -> Bool {
+        await withTaskGroup(of: Bool.self) { probes in
+            for group in groups {
+                probes.addTask {
+                    for address in group.key.upstreams where await isHealthy(address, http: http) {
+                        return true
+                    }
+                    return false
+                }
+            }
+            return await probes.allSatisfy { $0 }
+        }
+    }
+
     static func isHealthy(_ upstream: Upstream, http: HTTPClient) async -> Bool {
         let request = HTTPClientRequest(url: upstream.url(path: "/health", query: nil))
         guard let response = try? await http.execute(request, timeout: .seconds(2)) else { return false }

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -37,6 +38,7 @@ public struct ServiceBootstrap: Sendable {
     /// `services`, until SIGTERM or SIGINT; then shuts down gracefully: the server stops
     /// first, then `services` in reverse order.
     /// `beforeServing` runs once the services are up and before the port opens (migrations).
+    /// `server` is the HTTP server's configuration (the gateway sets client timeouts).
     ///
     /// Started with `--routes`, the process instead prints the routes `router` serves, one
     /// `METHOD /path` per line (path parameters as `{name}`, like `openapi.yaml`), and returns:
@@ -45,6 +47,7 @@ public struct ServiceBootstrap: Sendable {
         router: Router<ShopRequestContext>,
         defaultPort: Int,
         services: [any Service],
+        server: HTTPServerBuilder = .http1(),
         beforeServing: (@Sendable () async throws -> Void)? = nil
     ) async throws {
         if CommandLine.arguments.dropFirst().contains("--routes") {
@@ -54,6 +57,7 @@ public struct ServiceBootstrap: Sendable {
         let settings = try HTTPServerSettings(config: config, defaultPort: defaultPort)
         var app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             services: services,
             logger: logger

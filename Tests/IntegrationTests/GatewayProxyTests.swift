@@ -11,60 +11,11 @@ import Testing
 
 /// The gateway's proxy against a real upstream HTTP server on loopback.
 @Suite("Gateway proxy")
-struct GatewayProxyTests {
-    /// What the echo upstream saw.
-    struct Echo: Codable {
-        var method: String
-        var path: String
-        var query: String?
-        var headers: [String: String]
-        var body: String
-    }
-
-    /// An upstream that answers every request with what it received, or after a delay on `/slow`.
-    func upstream() -> some ApplicationProtocol {
-        let router = Router()
-        router.on("**", method: .post, use: echo)
-        router.on("**", method: .get, use: echo)
-        router.on("**", method: .delete, use: echo)
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-    }
-
-    @Sendable func echo(request: Request, context: BasicRequestContext) async throws -> Response {
-        if request.uri.path.hasSuffix("/slow") {
-            try await Task.sleep(for: .seconds(3))
-        }
-        if request.uri.path.hasSuffix("/early") {
-            return Response(status: .unauthorized)  // answers without reading the body
-        }
-        let body = try await request.body.collect(upTo: 1 << 20)
-        var headers: [String: String] = [:]
-        for field in request.headers {
-            headers[field.name.canonicalName] = field.value
-        }
-        let echo = Echo(method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: headers, body: String(buffer: body))
-        var response = Response(status: .created, body: .init(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(echo))))
-        response.headers[.contentType] = "application/json"
-        response.headers[HTTPField.Name("X-Upstream")!] = "echo"
-        response.headers[.connection] = "close"
-        return response
-    }
-
-    /// The upstream client the gateway uses (dead upstreams fail within a second).
-    static let http = HTTPClient(configuration: GatewayApp.upstreamClientConfiguration(connectTimeout: .seconds(1)))
-
-    func gateway(routes: String, timeout: TimeAmount = .seconds(30)) throws -> some ApplicationProtocol {
-        let configuration = try GatewayConfiguration(json: Data(routes.utf8), environment: [:])
-        let router = GatewayApp.makeRouter(
-            table: RouteTable(configuration), http: Self.http, timeout: timeout, maxBodyBytes: 1024, metrics: PrometheusCollectorRegistry()
-        )
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-    }
-
+struct GatewayProxyTests: GatewayTesting {
     @Test func forwardsMethodPathQueryHeadersAndBody() async throws {
-        try await upstream().test(.live) { upstreamClient in
+        try await echoUpstream().test(.live) { upstreamClient in
             let port = try #require(upstreamClient.port)
-            let gateway = try gateway(routes: #"{"/orders": "http://127.0.0.1:\#(port)", "/orders/admin": "http://127.0.0.1:1"}"#)
+            let gateway = try await gateway(routes: #"{"/orders": "http://127.0.0.1:\#(port)", "/orders/admin": "http://127.0.0.1:1"}"#)
             try await gateway.test(.live) { client in
                 var headers = HTTPFields()
                 headers[.contentType] = "application/json"
@@ -99,9 +50,9 @@ struct GatewayProxyTests {
     }
 
     @Test func anEarlyAnswerAndAnOversizedBodyLeaveTheConnectionUsable() async throws {
-        try await upstream().test(.live) { upstreamClient in
+        try await echoUpstream().test(.live) { upstreamClient in
             let port = try #require(upstreamClient.port)
-            let gateway = try gateway(routes: #"{"/orders": "http://127.0.0.1:\#(port)"}"#)
+            let gateway = try await gateway(routes: #"{"/orders": "http://127.0.0.1:\#(port)"}"#)
             try await gateway.test(.live) { client in
                 for _ in 0..<3 {
                     try await client.execute(uri: "/orders/early", method: .post, body: ByteBuffer(repeating: 65, count: 900)) { response in
@@ -120,7 +71,7 @@ struct GatewayProxyTests {
     }
 
     @Test func aDeadUpstreamIs502AndAnUnknownPrefix404AsProblems() async throws {
-        let gateway = try gateway(routes: #"{"/dead": "http://127.0.0.1:1"}"#)
+        let gateway = try await gateway(routes: #"{"/dead": "http://127.0.0.1:1"}"#)
         try await gateway.test(.live) { client in
             try await client.execute(uri: "/dead/anything", method: .get) { response in
                 #expect(response.status == .badGateway)
@@ -141,9 +92,9 @@ struct GatewayProxyTests {
     }
 
     @Test func aSlowUpstreamIs504() async throws {
-        try await upstream().test(.live) { upstreamClient in
+        try await echoUpstream().test(.live) { upstreamClient in
             let port = try #require(upstreamClient.port)
-            let gateway = try gateway(routes: #"{"/orders": "http://127.0.0.1:\#(port)"}"#, timeout: .milliseconds(500))
+            let gateway = try await gateway(routes: #"{"/orders": "http://127.0.0.1:\#(port)"}"#, timeout: .milliseconds(500))
             try await gateway.test(.live) { client in
                 try await client.execute(uri: "/orders/slow", method: .get) { response in
                     #expect(response.status == .gatewayTimeout)

@@ -13,12 +13,13 @@ enum ForwardedHeaders {
     /// The request headers for the upstream: the client's, minus hop-by-hop ones (and any the
     /// client's `Connection` header names), plus `X-Forwarded-For`, `X-Forwarded-Proto`,
     /// `X-Forwarded-Host` (the request's authority, its `Host`) and the request id.
+    /// `Content-Length` is left to the upstream client, which sets it from the body it streams.
     static func upstream(from fields: HTTPFields, authority: String?, clientAddress: String?, requestID: String) -> HTTPHeaders {
         let named = connectionNamed(fields)
         var headers = HTTPHeaders()
         for field in fields {
             let name = field.name.canonicalName
-            if hopByHop.contains(name) || named.contains(name) || name == "x-request-id" || name == "x-forwarded-for" {
+            if hopByHop.contains(name) || named.contains(name) || name == "x-request-id" || name == "x-forwarded-for" || name == "content-length" {
                 continue
             }
             headers.add(name: field.name.rawName, value: field.value)

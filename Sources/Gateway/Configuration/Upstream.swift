@@ -1,40 +1,21 @@
 import Foundation
 
-/// One entry of the route map: requests whose path starts with `prefix` (on a segment
-/// boundary) go to `upstream`, path and query unchanged.
-struct Route: Sendable, Equatable {
-    /// `/auth`: always starts with `/`, never ends with one (except the root route `/`).
-    var prefix: String
-    var upstream: Upstream
-
-    init(prefix: String, upstream: String) throws(GatewayConfigurationError) {
-        guard prefix.hasPrefix("/") else {
-            throw GatewayConfigurationError(route: prefix, reason: "a prefix must start with '/'")
-        }
-        guard !prefix.contains("?"), !prefix.contains("#"), !prefix.contains("//") else {
-            throw GatewayConfigurationError(route: prefix, reason: "a prefix is a plain path, without '?', '#' or '//'")
-        }
-        self.prefix = prefix.count > 1 && prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
-        self.upstream = try Upstream(upstream, route: prefix)
-    }
-
-    /// Whether `path` falls under this route: `/auth` takes `/auth` and `/auth/login`,
-    /// never `/authors`.
-    func matches(_ path: String) -> Bool {
-        if prefix == "/" { return true }
-        guard path.hasPrefix(prefix) else { return false }
-        let rest = path.dropFirst(prefix.count)
-        return rest.isEmpty || rest.hasPrefix("/")
-    }
-}
-
-/// Where a route's requests go: an `http` or `https` origin and an optional base path.
+/// One address requests can be sent to: an `http` or `https` origin and an optional base
+/// path. A host name that resolves to several addresses (compose replicas) is expanded by
+/// the upstream group, not here.
 struct Upstream: Sendable, Equatable, Hashable, CustomStringConvertible {
     var scheme: String
     var host: String
     var port: Int
     /// Prepended to the request path; empty or `/something` without a trailing slash.
     var basePath: String
+
+    init(scheme: String, host: String, port: Int, basePath: String) {
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.basePath = basePath
+    }
 
     init(_ text: String, route: String) throws(GatewayConfigurationError) {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
@@ -51,7 +32,7 @@ struct Upstream: Sendable, Equatable, Hashable, CustomStringConvertible {
         self.basePath = components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path
     }
 
-    /// The upstream URL for a request's path and query.
+    /// The upstream URL for a request's (already rewritten) path and query.
     func url(path: String, query: String?) -> String {
         var url = "\(scheme)://\(host):\(port)\(basePath)\(path)"
         if let query, !query.isEmpty {

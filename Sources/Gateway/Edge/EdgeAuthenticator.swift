@@ -1,0 +1,50 @@
+import HTTPTypes
+import Hummingbird
+import NIOHTTP1
+import ServiceKit
+
+/// Verifies access tokens at the edge for routes with `auth`, and forwards who the caller is.
+///
+/// The services still verify the token themselves (nothing that needs auth trusts the
+/// gateway); the edge check turns away anonymous and forged requests before they cost a
+/// service anything, and the forwarded `X-Authenticated-User-Id` / `-Role` headers are for
+/// logs and upstream metrics. A client can never set them: they are always removed first.
+struct EdgeAuthenticator: Sendable {
+    /// `nil` when the gateway has no `JWT_SECRET`: then no route may use `auth`.
+    let tokens: AccessTokens?
+
+    static let forwardedHeaders = ["X-Authenticated-User-Id", "X-Authenticated-Role"]
+
+    /// The caller on an `auth` route (`401` without a valid token, `403` for a role not
+    /// allowed); on other routes the caller of a valid token, if any, else `nil`.
+    func authenticate(_ request: Request, policy: EdgeAuthPolicy?) async throws(HTTPProblem) -> Identity? {
+        guard let policy else { return nil }
+        guard let tokens else {
+            throw HTTPProblem(.internalServerError, detail: "The gateway cannot verify tokens: JWT_SECRET is not set.")
+        }
+        guard let authorization = request.headers[.authorization] else {
+            throw HTTPProblem.unauthorized("This endpoint needs an access token: send 'Authorization: Bearer <token>'.")
+        }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw HTTPProblem.unauthorized("The Authorization header must be 'Bearer <access token>'.")
+        }
+        guard let identity = await tokens.verify(String(parts[1])) else {
+            throw HTTPProblem.unauthorized("The access token is invalid or has expired.")
+        }
+        guard policy.roles.isEmpty || policy.roles.contains(identity.role) else {
+            throw HTTPProblem.forbidden("This endpoint is for \(policy.roles.map(\.rawValue).sorted().joined(separator: " or ")) users only.")
+        }
+        return identity
+    }
+
+    /// Removes any `X-Authenticated-*` header the client sent and adds the verified caller's.
+    func forward(_ identity: Identity?, into headers: inout HTTPHeaders) {
+        for name in Self.forwardedHeaders {
+            headers.remove(name: name)
+        }
+        guard let identity else { return }
+        headers.add(name: "X-Authenticated-User-Id", value: identity.userId.uuidString.lowercased())
+        headers.add(name: "X-Authenticated-Role", value: identity.role.rawValue)
+    }
+}

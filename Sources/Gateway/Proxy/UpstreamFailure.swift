@@ -1,0 +1,37 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOPosix
+import ServiceKit
+
+/// What an upstream client error means: for the address's health, and for the client.
+enum UpstreamFailure {
+    /// The outcome an error counts as.
+    static func outcome(of error: any Error) -> UpstreamOutcome {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout: return .timedOut
+            case .connectTimeout: return .connectFailed
+            default: return .failed
+            }
+        }
+        if error is NIOConnectionError || error is ChannelError {
+            return .connectFailed
+        }
+        if let error = error as? IOError, [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT].contains(error.errnoCode) {
+            return .connectFailed
+        }
+        return .failed
+    }
+
+    /// The problem the client gets.
+    static func problem(for error: any Error, outcome: UpstreamOutcome, route: Route) -> HTTPProblem {
+        if let tooLarge = error as? RequestBodyRelay.TooLarge {
+            return HTTPProblem(.contentTooLarge, detail: "The request body is larger than \(tooLarge.limit) bytes.")
+        }
+        if outcome == .timedOut {
+            return HTTPProblem(.gatewayTimeout, detail: "The service behind \(route.prefix) did not answer in time.")
+        }
+        return HTTPProblem(.badGateway, detail: "The service behind \(route.prefix) is not answering.")
+    }
+}

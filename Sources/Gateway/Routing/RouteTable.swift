@@ -1,0 +1,47 @@
+/// One consistent view of the routes, searched longest prefix first, each with its upstream
+/// group. A reload builds a new table; requests in flight keep the one they started with.
+struct RouteTable: Sendable {
+    /// A route and the group its requests go to.
+    struct Entry: Sendable {
+        let route: Route
+        let group: UpstreamGroup
+        let metrics: GatewayMetrics.RouteSeries
+    }
+
+    let entries: [Entry]
+    let configuration: GatewayConfiguration
+
+    /// The table for `configuration`, keeping the groups of `previous` whose upstreams and
+    /// strategy did not change (with what they learnt about their addresses).
+    init(_ configuration: GatewayConfiguration, metrics: GatewayMetrics, reusing previous: RouteTable? = nil) {
+        var groups: [UpstreamGroup.Key: UpstreamGroup] = [:]
+        for entry in previous?.entries ?? [] {
+            groups[entry.group.key] = entry.group
+        }
+        self.configuration = configuration
+        self.entries = configuration.routes
+            .sorted { $0.prefix.count > $1.prefix.count }
+            .map { route in
+                let key = UpstreamGroup.Key(upstreams: route.upstreams, balance: route.balance)
+                let group = groups[key] ?? UpstreamGroup(key: key)
+                groups[key] = group
+                return Entry(route: route, group: group, metrics: metrics.series(route: route.prefix))
+            }
+    }
+
+    /// The entry with the longest prefix that matches `path`, if any.
+    func entry(for path: String) -> Entry? {
+        entries.first { $0.route.matches(path) }
+    }
+
+    /// The route with the longest prefix that matches `path`, if any.
+    func route(for path: String) -> Route? {
+        entry(for: path)?.route
+    }
+
+    /// Every distinct upstream group, for readiness checks and metrics.
+    var groups: [UpstreamGroup] {
+        var seen = Set<ObjectIdentifier>()
+        return entries.map(\.group).filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+}
