@@ -25,7 +25,7 @@ struct GatewayApp {
             let contract = try APIContract(contentsOfFile: bootstrap.config.string(forKey: "openapi.path", default: "openapi.yaml"))
             let tokens = try await AccessTokens(config: bootstrap.config)
             let router = makeRouter(
-                routes: routes, http: http, tokens: tokens, clientStallTimeout: settings.clientStallTimeout, metrics: bootstrap.metrics
+                routes: routes, http: http, tokens: tokens, metrics: bootstrap.metrics
             )
             contract.addRoute(to: router)
             let reloader = ConfigurationReloader(
@@ -57,17 +57,14 @@ extension GatewayApp {
     /// problem+json, metrics, `/health`, `/ready` probing every upstream group, `/metrics`) with
     /// the proxy in front of the rest.
     static func makeRouter(
-        routes: LiveRouteTable, http: HTTPClient, tokens: AccessTokens?, clientStallTimeout: TimeAmount = .seconds(10),
-        metrics: PrometheusCollectorRegistry
+        routes: LiveRouteTable, http: HTTPClient, tokens: AccessTokens?, metrics: PrometheusCollectorRegistry
     ) -> Router<ShopRequestContext> {
         let readiness = [
             ReadinessCheck("upstreams") { await UpstreamProbe.allHealthy(routes.table.groups, http: http) }
         ]
         let router = ShopRouter.make(metrics: metrics, tokens: nil, readiness: readiness)
         router.add(
-            middleware: ProxyMiddleware(
-                routes: routes, http: http, edgeAuthenticator: EdgeAuthenticator(tokens: tokens), clientStallTimeout: clientStallTimeout
-            )
+            middleware: ProxyMiddleware(routes: routes, http: http, edgeAuthenticator: EdgeAuthenticator(tokens: tokens))
         )
         return router
     }

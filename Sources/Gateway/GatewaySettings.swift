@@ -13,12 +13,10 @@ struct GatewaySettings: Sendable {
     var routeDefaults: RouteDefaults
     /// `GATEWAY_CONNECT_TIMEOUT_MS`: how long a connection to an upstream may take.
     var connectTimeout: TimeAmount
-    /// `GATEWAY_CLIENT_IDLE_TIMEOUT_SECONDS`: a client connection with no complete request for
-    /// this long is closed (also a client trickling a request head).
+    /// `GATEWAY_CLIENT_IDLE_TIMEOUT_SECONDS`: a client connection is closed when it sends
+    /// nothing of a request for this long: idle between requests, trickling a request head
+    /// (only complete heads count), or stalling in the middle of a body.
     var clientIdleTimeout: TimeAmount
-    /// `GATEWAY_CLIENT_STALL_TIMEOUT_SECONDS`: a client whose upload stalls this long after the
-    /// gateway finished with its request loses the connection.
-    var clientStallTimeout: TimeAmount
 
     init(config: ConfigReader) throws(SettingsError) {
         configPath = config.string(forKey: "gateway.config", default: "config.json")
@@ -30,7 +28,6 @@ struct GatewaySettings: Sendable {
             maxBodyBytes: try config.integer("gateway.maxBodyBytes", default: 10 << 20, in: 0...(1 << 40))
         )
         connectTimeout = .milliseconds(Int64(try config.integer("gateway.connectTimeoutMs", default: 2000, in: 10...60_000)))
-        clientIdleTimeout = .seconds(Int64(try config.integer("gateway.clientIdleTimeoutSeconds", default: 60, in: 1...3600)))
-        clientStallTimeout = .seconds(Int64(try config.integer("gateway.clientStallTimeoutSeconds", default: 10, in: 1...3600)))
+        clientIdleTimeout = .seconds(Int64(try config.integer("gateway.clientIdleTimeoutSeconds", default: 30, in: 1...3600)))
     }
 }

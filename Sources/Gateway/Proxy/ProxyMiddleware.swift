@@ -20,8 +20,6 @@ struct ProxyMiddleware: RouterMiddleware {
     let routes: LiveRouteTable
     let http: HTTPClient
     let edgeAuthenticator: EdgeAuthenticator
-    /// How long a client may pause its upload once the gateway is done with the request.
-    let clientStallTimeout: TimeAmount
 
     func handle(_ request: Request, context: ShopRequestContext, next: (Request, ShopRequestContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -55,7 +53,7 @@ struct ProxyMiddleware: RouterMiddleware {
         edgeAuthenticator.forward(identity, into: &headers)
 
         let relay: RequestBodyRelay? = Self.hasBody(request, contentLength: contentLength)
-            ? RequestBodyRelay(body: request.body, limit: route.maxBodyBytes, connection: context.channel, stallTimeout: clientStallTimeout) : nil
+            ? RequestBodyRelay(body: request.body, limit: route.maxBodyBytes) : nil
         let upstreamPath = route.upstreamPath(for: request.uri.path)
         var tried: Set<Upstream> = []
         while true {

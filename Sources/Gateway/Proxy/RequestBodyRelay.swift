@@ -9,16 +9,14 @@ import Synchronization
 /// body are done, with the same iterator the body uses; the upstream client uploads from a
 /// task of its own, which may still be reading if the upstream answered before taking the
 /// whole body. ``close()`` ends the relay and waits for a read in progress, so the two never
-/// read the connection at once; Hummingbird then discards the rest of the body itself. A
-/// client that sends nothing for `stallTimeout` while a read waits loses its connection.
+/// read the connection at once; Hummingbird then discards the rest of the body itself. A read
+/// cannot wait forever: a client that sends nothing for `GATEWAY_CLIENT_IDLE_TIMEOUT_SECONDS`
+/// in the middle of a request loses its connection (Hummingbird's idle timeout), which ends it.
 struct RequestBodyRelay: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
 
     let body: RequestBody
     let limit: Int
-    /// The client's connection, closed if its upload stalls while the relay closes.
-    let connection: any Channel
-    let stallTimeout: TimeAmount
     let gate = Gate()
 
     /// The body was larger than the route allows (found while streaming a body of unknown length).
@@ -32,10 +30,7 @@ struct RequestBodyRelay: AsyncSequence, Sendable {
 
     /// Ends the relay: later reads see the end, and a read in progress is waited for.
     func close() async {
-        let connection = self.connection
-        await gate.close(orAfter: stallTimeout) {
-            connection.close(promise: nil)
-        }
+        await gate.close()
     }
 
     struct AsyncIterator: AsyncIteratorProtocol {
@@ -82,31 +77,19 @@ struct RequestBodyRelay: AsyncSequence, Sendable {
             waiter?.resume()
         }
 
-        /// Closes the gate and waits for a read in progress; if none ends within `timeout`,
-        /// `abandon` runs (it closes the connection, which ends the read).
-        func close(orAfter timeout: TimeAmount, abandon: @escaping @Sendable () -> Void) async {
-            let isReading = state.withLock { state in
-                state.closed = true
-                return state.reading
-            }
-            guard isReading else { return }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                        let stillReading = self.state.withLock { state in
-                            if state.reading { state.waiter = continuation }
-                            return state.reading
-                        }
-                        if !stillReading { continuation.resume() }
+        /// Closes the gate and waits for a read in progress to end.
+        func close() async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let reading = state.withLock { state in
+                    state.closed = true
+                    if state.reading {
+                        state.waiter = continuation
                     }
+                    return state.reading
                 }
-                group.addTask {
-                    if (try? await Task.sleep(for: .nanoseconds(timeout.nanoseconds))) != nil {
-                        abandon()
-                    }
+                if !reading {
+                    continuation.resume()
                 }
-                await group.next()
-                group.cancelAll()
             }
         }
     }

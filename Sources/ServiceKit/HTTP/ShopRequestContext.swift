@@ -2,7 +2,6 @@ import Contracts
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
 
 /// The request context of every shop service: Hummingbird's core storage, the request id
 /// and the caller's identity once a valid access token was presented.
@@ -16,8 +15,6 @@ public struct ShopRequestContext: RequestContext {
     public var traceParent: TraceParent
     /// The peer's IP address, as the server's socket saw it.
     public let remoteAddress: String?
-    /// The client's connection: the gateway closes it when a client stalls mid-upload.
-    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -25,7 +22,6 @@ public struct ShopRequestContext: RequestContext {
         self.identity = nil
         self.traceParent = .newTrace()
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
-        self.channel = source.channel
     }
 
     /// Request bodies are small JSON documents.
