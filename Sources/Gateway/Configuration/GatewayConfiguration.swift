@@ -18,9 +18,9 @@ struct GatewayConfiguration: Sendable, Equatable {
     /// Parses `data` (the file's bytes), resolving variables from `environment`. Every problem
     /// names the route (or key) and what is wrong with it.
     init(json data: Data, environment: [String: String], defaults: RouteDefaults = RouteDefaults()) throws(GatewayConfigurationError) {
-        let document: ConfigValue
+        let document: JSONValue
         do {
-            document = try JSONDecoder().decode(ConfigValue.self, from: data)
+            document = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
             throw GatewayConfigurationError(route: nil, reason: "the file is not valid JSON (\(Self.describe(error)))")
         }
@@ -74,7 +74,7 @@ struct GatewayConfiguration: Sendable, Equatable {
 
 extension Route {
     /// A route from its `config.json` entry: a URL string, or an object of settings.
-    init(prefix: String, value: ConfigValue, environment: [String: String], defaults: RouteDefaults) throws(GatewayConfigurationError) {
+    init(prefix: String, value: JSONValue, environment: [String: String], defaults: RouteDefaults) throws(GatewayConfigurationError) {
         func upstream(_ template: String) throws(GatewayConfigurationError) -> Upstream {
             try Upstream(EnvironmentInterpolation.resolve(template, environment: environment, route: prefix), route: prefix)
         }

@@ -1,38 +1,12 @@
-import Foundation
+import Contracts
 
-/// A JSON value of `config.json`, decoded strictly (a number is never a boolean), with
-/// accessors that say which route and key is wrong when a value has the wrong type.
-enum ConfigValue: Sendable, Equatable, Decodable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([ConfigValue])
-    case object([String: ConfigValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([ConfigValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: ConfigValue].self))
-        }
-    }
-
+extension JSONValue {
     /// What the value is, for error messages: "a string", "an object"...
     var kind: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
-        case .number: "a number"
+        case .int, .double: "a number"
         case .string: "a string"
         case .array: "an array"
         case .object: "an object"
@@ -43,14 +17,14 @@ enum ConfigValue: Sendable, Equatable, Decodable {
 /// An object of `config.json` being read: each key is taken once, and keys nobody took are
 /// reported, so a typo (`"timout"`) stops start-up instead of being ignored.
 struct ConfigObject {
-    private let members: [String: ConfigValue]
+    private let members: [String: JSONValue]
     private var taken: Set<String> = []
     /// The route the object belongs to, for error messages.
     let route: String?
     /// Where in the route the object is (`rateLimit`), for error messages; empty at the top.
     let path: String
 
-    init(_ members: [String: ConfigValue], route: String?, path: String = "") {
+    init(_ members: [String: JSONValue], route: String?, path: String = "") {
         self.members = members
         self.route = route
         self.path = path
@@ -60,7 +34,7 @@ struct ConfigObject {
         GatewayConfigurationError(route: route, reason: "\"\(path.isEmpty ? key : "\(path).\(key)")\" \(reason)")
     }
 
-    mutating func value(_ key: String) -> ConfigValue? {
+    mutating func value(_ key: String) -> JSONValue? {
         taken.insert(key)
         guard let value = members[key], value != .null else { return nil }
         return value
@@ -80,7 +54,12 @@ struct ConfigObject {
 
     mutating func number(_ key: String, in range: ClosedRange<Double>) throws(GatewayConfigurationError) -> Double? {
         guard let value = value(key) else { return nil }
-        guard case .number(let number) = value else { throw error(key, "must be a number, not \(value.kind)") }
+        let number: Double
+        switch value {
+        case .int(let integer): number = Double(integer)
+        case .double(let double): number = double
+        default: throw error(key, "must be a number, not \(value.kind)")
+        }
         guard range.contains(number) else { throw error(key, "must be between \(range.lowerBound.formatted()) and \(range.upperBound.formatted())") }
         return number
     }
