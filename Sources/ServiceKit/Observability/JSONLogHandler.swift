@@ -3,11 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 import Logging
 
 /// Writes each log record as one line of JSON on standard error:
-/// `{"time":…,"level":…,"service":…,"message":…, <metadata>…}`.
+/// `{"level":…,"message":…,"service":…,"time":…, <metadata>…}`, keys sorted.
+///
+/// The line is built by hand rather than with `JSONSerialization`: every request of every
+/// process logs a line (the gateway's access log among them), and the generic encoder with
+/// its `[String: Any]` and date formatter cost several times the request itself.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -33,33 +36,109 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata {
             fields.merge(extra) { _, new in new }
         }
-        var object: [String: Any] = fields.mapValues(Self.jsonValue)
-        object["time"] = Self.timestamp()
-        object["level"] = event.level.rawValue
-        object["service"] = label
-        object["message"] = event.message.description
-        if event.level >= .error {
-            object["source"] = "\(event.file):\(event.line)"
-        }
-        guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return }
-        line.append(UInt8(ascii: "\n"))
+        var line = Self.line(
+            fields: fields, level: event.level, message: event.message.description, service: label,
+            time: Self.timestamp(), source: event.level >= .error ? "\(event.file):\(event.line)" : nil
+        )
+        line.append("\n")
         // One write(2) per record: records from several threads never interleave.
-        line.withUnsafeBytes { bytes in
+        line.withUTF8 { bytes in
             _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count)
         }
     }
 
-    private static func jsonValue(_ value: Logger.MetadataValue) -> Any {
+    /// The JSON object of one record (without the newline).
+    static func line(fields: Logger.Metadata, level: Logger.Level, message: String, service: String, time: String, source: String?) -> String {
+        var values = fields
+        values["level"] = .string(level.rawValue)
+        values["message"] = .string(message)
+        values["service"] = .string(service)
+        values["time"] = .string(time)
+        if let source {
+            values["source"] = .string(source)
+        }
+        var output = ""
+        output.reserveCapacity(256)
+        appendObject(values, to: &output)
+        return output
+    }
+
+    private static func appendObject(_ object: Logger.Metadata, to output: inout String) {
+        output.append("{")
+        for (index, key) in object.keys.sorted().enumerated() {
+            if index > 0 { output.append(",") }
+            appendString(key, to: &output)
+            output.append(":")
+            appendValue(object[key]!, to: &output)
+        }
+        output.append("}")
+    }
+
+    private static func appendValue(_ value: Logger.MetadataValue, to output: inout String) {
         switch value {
-        case .string(let string): string
-        case .stringConvertible(let convertible): convertible.description
-        case .array(let values): values.map(jsonValue)
-        case .dictionary(let values): values.mapValues(jsonValue)
+        case .string(let string): appendString(string, to: &output)
+        case .stringConvertible(let convertible): appendString(convertible.description, to: &output)
+        case .dictionary(let object): appendObject(object, to: &output)
+        case .array(let values):
+            output.append("[")
+            for (index, element) in values.enumerated() {
+                if index > 0 { output.append(",") }
+                appendValue(element, to: &output)
+            }
+            output.append("]")
         }
     }
 
-    private static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    /// `string` as a JSON string: quotes, backslashes and control characters escaped, the rest
+    /// (including `/` and non-ASCII) as it is.
+    static func appendString(_ string: String, to output: inout String) {
+        output.append("\"")
+        var plainStart = string.unicodeScalars.startIndex
+        var index = plainStart
+        let scalars = string.unicodeScalars
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            let escaped: String?
+            switch scalar {
+            case "\"": escaped = "\\\""
+            case "\\": escaped = "\\\\"
+            case "\n": escaped = "\\n"
+            case "\r": escaped = "\\r"
+            case "\t": escaped = "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escaped = nil
+            }
+            if let escaped {
+                output.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
+                output.append(escaped)
+                plainStart = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
+        }
+        output.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        output.append("\"")
+    }
+
+    /// Now in UTC, ISO 8601 with milliseconds: `2026-11-22T02:08:26.123Z`.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return timestamp(
+            year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday),
+            hour: Int(parts.tm_hour), minute: Int(parts.tm_min), second: Int(parts.tm_sec), millisecond: Int(now.tv_nsec) / 1_000_000
+        )
+    }
+
+    static func timestamp(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) -> String {
+        func digits(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(digits(year, 4))-\(digits(month, 2))-\(digits(day, 2))T\(digits(hour, 2)):\(digits(minute, 2)):\(digits(second, 2)).\(digits(millisecond, 3))Z"
     }
 }

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import ServiceKit
+
+@Suite("JSON log lines")
+struct JSONLogHandlerTests {
+    func decode(_ line: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test func aRecordIsOneJSONObjectWithSortedKeysAndItsMetadata() throws {
+        let line = JSONLogHandler.line(
+            fields: ["request.id": "r-1", "http.status": .stringConvertible(201), "tags": ["a", "b"], "nested": ["k": "v"]],
+            level: .info, message: "request", service: "gateway", time: "2026-11-22T02:08:26.123Z", source: nil
+        )
+        #expect(!line.contains("\n"))
+        let object = try decode(line)
+        #expect(object["level"] as? String == "info")
+        #expect(object["message"] as? String == "request")
+        #expect(object["service"] as? String == "gateway")
+        #expect(object["time"] as? String == "2026-11-22T02:08:26.123Z")
+        #expect(object["request.id"] as? String == "r-1")
+        #expect(object["http.status"] as? String == "201")
+        #expect(object["tags"] as? [String] == ["a", "b"])
+        #expect((object["nested"] as? [String: String]) == ["k": "v"])
+        #expect(object["source"] == nil)
+        #expect(line.hasPrefix(#"{"http.status":"201","level":"info","message":"request","nested":{"k":"v"},"#), "keys must be sorted: \(line)")
+    }
+
+    @Test(arguments: ["quote \" backslash \\ slash / tab \t newline \n return \r bell \u{07} nul \u{00}", "ünïcödé ✓ 🛒", ""])
+    func stringsRoundTripThroughAnyJSONParser(text: String) throws {
+        let line = JSONLogHandler.line(fields: ["text": .string(text)], level: .error, message: text, service: "s", time: "t", source: "File.swift:1")
+        #expect(!line.contains("\n"))
+        let object = try decode(line)
+        #expect(object["text"] as? String == text)
+        #expect(object["message"] as? String == text)
+        #expect(object["source"] as? String == "File.swift:1")
+    }
+
+    @Test func timestampsAreISO8601InUTCWithMilliseconds() {
+        #expect(JSONLogHandler.timestamp(year: 2026, month: 1, day: 2, hour: 3, minute: 4, second: 5, millisecond: 6) == "2026-01-02T03:04:05.006Z")
+        let now = JSONLogHandler.timestamp()
+        #expect(now.count == 24 && now.hasSuffix("Z"))
+        let parsed = try? Date(now, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))
+        #expect(parsed.map { abs($0.timeIntervalSinceNow) < 60 } == true, "\(now) is not now")
+    }
+}
