@@ -26,6 +26,12 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
         self.flags = flags
     }
 
+    /// Stands in until a request's trace is known (the HTTP middleware sets it first thing);
+    /// its all-zero ids are invalid, so it is never mistaken for a real trace.
+    public static let placeholder = TraceParent(
+        traceID: String(repeating: "0", count: 32), parentID: String(repeating: "0", count: 16), flags: "00"
+    )
+
     /// A new trace, sampled.
     public static func newTrace() -> TraceParent {
         TraceParent(traceID: randomHex(bytes: 16), parentID: randomHex(bytes: 8), flags: "01")
@@ -43,14 +49,25 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
         text.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
+    /// `bytes` (a multiple of 8) random bytes as lowercase hex: one system random number per
+    /// 8 bytes (each is a `getrandom` call, so not one per byte: this runs for every request).
     private static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var text = ""
-        for _ in 0..<bytes {
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            text += (byte < 16 ? "0" : "") + String(byte, radix: 16)
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: bytes * 2) { buffer in
+            digits.withUTF8Buffer { hex in
+                var generator = SystemRandomNumberGenerator()
+                var index = 0
+                for _ in 0..<(bytes / 8) {
+                    var word = generator.next()
+                    for _ in 0..<16 {
+                        buffer[index] = hex[Int(word & 0xF)]
+                        word >>= 4
+                        index += 1
+                    }
+                }
+                return index
+            }
         }
-        return text
     }
 }
 

@@ -20,7 +20,7 @@ public struct ShopRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.requestID = ""
         self.identity = nil
-        self.traceParent = .newTrace()
+        self.traceParent = .placeholder  // TraceContextMiddleware sets the request's own
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
