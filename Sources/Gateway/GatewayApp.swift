@@ -50,6 +50,8 @@ extension GatewayApp {
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
+        // The gateway passes the caller's `traceparent` on itself; no client spans per request.
+        configuration.tracing.tracer = nil
         return configuration
     }
 

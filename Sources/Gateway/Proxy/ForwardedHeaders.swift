@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import NIOHTTP1
 
@@ -45,7 +44,7 @@ enum ForwardedHeaders {
     static func downstream(from headers: HTTPHeaders) -> HTTPFields {
         var named = Set<String>()
         for value in headers["connection"] {
-            named.formUnion(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            named.formUnion(tokens(of: value))
         }
         var fields = HTTPFields()
         for (name, value) in headers {
@@ -61,8 +60,16 @@ enum ForwardedHeaders {
     private static func connectionNamed(_ fields: HTTPFields) -> Set<String> {
         var named = Set<String>()
         for value in fields[values: .connection] {
-            named.formUnion(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            named.formUnion(tokens(of: value))
         }
         return named
+    }
+
+    /// The lowercased, trimmed names in a `Connection` header value (`keep-alive, X-Hop`).
+    static func tokens(of value: String) -> [String] {
+        value.split(separator: ",").compactMap { token in
+            let trimmed = token.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
+            return trimmed.isEmpty ? nil : String(trimmed).lowercased()
+        }
     }
 }
