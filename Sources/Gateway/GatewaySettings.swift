@@ -19,6 +19,11 @@ struct GatewaySettings: Sendable {
     /// `GATEWAY_CLIENT_STALL_TIMEOUT_SECONDS`: a client whose upload stalls this long after the
     /// gateway finished with its request loses the connection.
     var clientStallTimeout: TimeAmount
+    /// `GATEWAY_EJECT_FAILURES`, `GATEWAY_EJECT_SECONDS`, `GATEWAY_BREAKER_FAILURES`,
+    /// `GATEWAY_BREAKER_OPEN_SECONDS`: passive health of upstream addresses and circuit breakers.
+    var upstreamPolicy: UpstreamHealthPolicy
+    /// `GATEWAY_RESOLVE_SECONDS`: how often upstream host names are resolved again.
+    var resolveInterval: Duration
 
     init(config: ConfigReader) throws(SettingsError) {
         configPath = config.string(forKey: "gateway.config", default: "config.json")
@@ -32,5 +37,16 @@ struct GatewaySettings: Sendable {
         connectTimeout = .milliseconds(Int64(try config.integer("gateway.connectTimeoutMs", default: 2000, in: 10...60_000)))
         clientIdleTimeout = .seconds(Int64(try config.integer("gateway.clientIdleTimeoutSeconds", default: 60, in: 1...3600)))
         clientStallTimeout = .seconds(Int64(try config.integer("gateway.clientStallTimeoutSeconds", default: 10, in: 1...3600)))
+        upstreamPolicy = UpstreamHealthPolicy(
+            ejection: .init(
+                failures: try config.integer("gateway.ejectFailures", default: 3, in: 1...1000),
+                ejectDuration: .seconds(try config.integer("gateway.ejectSeconds", default: 10, in: 1...3600))
+            ),
+            breaker: .init(
+                failures: try config.integer("gateway.breakerFailures", default: 5, in: 1...1000),
+                openDuration: .seconds(try config.integer("gateway.breakerOpenSeconds", default: 10, in: 1...3600))
+            )
+        )
+        resolveInterval = .seconds(try config.integer("gateway.resolveSeconds", default: 5, in: 1...3600))
     }
 }

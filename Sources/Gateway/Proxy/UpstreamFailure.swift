@@ -8,9 +8,13 @@ import ServiceKit
 enum UpstreamFailure {
     /// The outcome an error counts as.
     static func outcome(of error: any Error) -> UpstreamOutcome {
+        if error is RequestBodyRelay.TooLarge || error is CancellationError {
+            return .abandoned
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout: return .timedOut
+            case .cancelled: return .abandoned
             case .connectTimeout: return .connectFailed
             default: return .failed
             }
