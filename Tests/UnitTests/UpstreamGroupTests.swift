@@ -1,3 +1,4 @@
+import Configuration
 import HTTPTypes
 import ServiceKit
 import Testing
@@ -178,5 +179,28 @@ struct UpstreamGroupTests {
         #expect(problem.headers[.retryAfter] == "8")
         #expect(problem.detail.contains("/orders"))
         #expect(UpstreamUnavailable.noAddressLeft.problem(route: route).status == .badGateway)
+    }
+}
+
+/// The upstream settings from the environment.
+@Suite("Gateway upstream settings")
+struct GatewayUpstreamSettingsTests {
+    func settings(_ environment: [String: String]) throws -> GatewaySettings {
+        try GatewaySettings(config: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
+    }
+
+    @Test func defaultsAndOverrides() throws {
+        let defaults = try settings([:])
+        #expect(defaults.upstreamPolicy.ejection == .init(failures: 3, ejectDuration: .seconds(10)))
+        #expect(defaults.upstreamPolicy.breaker == .init(failures: 5, openDuration: .seconds(10)))
+        #expect(defaults.resolveInterval == .seconds(5))
+        let custom = try settings([
+            "GATEWAY_EJECT_FAILURES": "2", "GATEWAY_EJECT_SECONDS": "30", "GATEWAY_BREAKER_FAILURES": "8",
+            "GATEWAY_BREAKER_OPEN_SECONDS": "4", "GATEWAY_RESOLVE_SECONDS": "60",
+        ])
+        #expect(custom.upstreamPolicy.ejection == .init(failures: 2, ejectDuration: .seconds(30)))
+        #expect(custom.upstreamPolicy.breaker == .init(failures: 8, openDuration: .seconds(4)))
+        #expect(custom.resolveInterval == .seconds(60))
+        #expect(throws: SettingsError.self) { try settings(["GATEWAY_BREAKER_FAILURES": "0"]) }
     }
 }
