@@ -225,7 +225,7 @@ let package = Package(
             name: "UnitTests",
             dependencies: [
                 "Contracts", "Messaging", "ServiceKit", "WorkerRuntime", "Gateway", "CatalogCore", "CartCore", "EmailsCore", "Mail",
-                "RedisStore", "shopctl",
+                "RedisStore", "shopctl", "TestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

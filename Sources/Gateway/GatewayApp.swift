@@ -17,7 +17,7 @@ struct GatewayApp {
             let environment = ProcessInfo.processInfo.environment
             let configuration = try GatewayConfiguration(contentsOfFile: settings.configPath, environment: environment, defaults: settings.routeDefaults)
             let metrics = GatewayMetrics(registry: bootstrap.metrics)
-            let routes = LiveRouteTable(configuration, metrics: metrics)
+            let routes = LiveRouteTable(configuration, metrics: metrics, upstreamPolicy: settings.upstreamPolicy, logger: bootstrap.logger)
             for entry in routes.table.entries {
                 bootstrap.logger.info("route", metadata: ["prefix": "\(entry.route.prefix)", "upstreams": "\(entry.group.name)"])
             }
@@ -32,8 +32,9 @@ struct GatewayApp {
                 path: settings.configPath, environment: environment, defaults: settings.routeDefaults, routes: routes,
                 pollInterval: settings.configPollInterval, logger: bootstrap.logger
             )
+            let resolution = UpstreamResolution(routes: routes, interval: settings.resolveInterval, logger: bootstrap.logger)
             try await bootstrap.run(
-                router: router, defaultPort: 3000, services: [HTTPClientService(client: http), reloader],
+                router: router, defaultPort: 3000, services: [HTTPClientService(client: http), reloader, resolution],
                 server: .http1(configuration: .init(idleTimeout: settings.clientIdleTimeout))
             )
         }
@@ -56,43 +57,18 @@ extension GatewayApp {
     }
 
     /// The gateway's router: the standard one (request ids, trace context, access log,
-    /// problem+json, metrics, `/health`, `/ready` probing every upstream group, `/metrics`) with
-    /// the proxy in front of the rest.
+    /// problem+json, metrics, `/health`, `/ready` reporting every upstream group, `/metrics`)
+    /// with the proxy in front of the rest.
     static func makeRouter(
         routes: LiveRouteTable, http: HTTPClient, tokens: AccessTokens?, metrics: PrometheusCollectorRegistry
     ) -> Router<ShopRequestContext> {
         let readiness = [
-            ReadinessCheck("upstreams") { await UpstreamProbe.allHealthy(routes.table.groups, http: http) }
+            ReadinessCheck("upstreams", results: { await UpstreamProbe.report(routes.table.groups, http: http) })
         ]
         let router = ShopRouter.make(metrics: metrics, tokens: nil, readiness: readiness)
         router.add(
             middleware: ProxyMiddleware(routes: routes, http: http, edgeAuthenticator: EdgeAuthenticator(tokens: tokens))
         )
         return router
-    }
-}
-
-/// Asks upstreams' `/health`, briefly.
-enum UpstreamProbe {
-    /// Whether every group has at least one address whose `/health` answers `200`.
-    static func allHealthy(_ groups: [UpstreamGroup], http: HTTPClient) async -> Bool {
-        await withTaskGroup(of: Bool.self) { probes in
-            for group in groups {
-                probes.addTask {
-                    for address in group.key.upstreams where await isHealthy(address, http: http) {
-                        return true
-                    }
-                    return false
-                }
-            }
-            return await probes.allSatisfy { $0 }
-        }
-    }
-
-    static func isHealthy(_ upstream: Upstream, http: HTTPClient) async -> Bool {
-        let request = HTTPClientRequest(url: upstream.url(path: "/health", query: nil))
-        guard let response = try? await http.execute(request, timeout: .seconds(2)) else { return false }
-        _ = try? await response.body.collect(upTo: 64 * 1024)
-        return response.status == .ok
     }
 }

@@ -48,13 +48,13 @@ struct GatewayMetrics: Sendable {
     }
 
     /// `gateway_upstream_errors_total{upstream, kind="connect|timeout|transport"}`.
-    func upstreamError(_ upstream: Upstream, kind: UpstreamOutcome) {
+    func upstreamError(_ upstream: UpstreamEndpoint, kind: UpstreamOutcome) {
         let name: String
         switch kind {
         case .connectFailed: name = "connect"
         case .timedOut: name = "timeout"
         case .failed: name = "transport"
-        case .response: return
+        case .response, .abandoned: return
         }
         registry.makeCounter(descriptor: Self.upstreamErrors, labels: [("upstream", upstream.description), ("kind", name)]).increment()
     }

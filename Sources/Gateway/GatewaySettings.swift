@@ -17,6 +17,11 @@ struct GatewaySettings: Sendable {
     /// nothing of a request for this long: idle between requests, trickling a request head
     /// (only complete heads count), or stalling in the middle of a body.
     var clientIdleTimeout: TimeAmount
+    /// `GATEWAY_EJECT_FAILURES`, `GATEWAY_EJECT_SECONDS`, `GATEWAY_BREAKER_FAILURES`,
+    /// `GATEWAY_BREAKER_OPEN_SECONDS`: passive health of upstream addresses and circuit breakers.
+    var upstreamPolicy: UpstreamHealthPolicy
+    /// `GATEWAY_RESOLVE_SECONDS`: how often upstream host names are resolved again.
+    var resolveInterval: Duration
 
     init(config: ConfigReader) throws(SettingsError) {
         configPath = config.string(forKey: "gateway.config", default: "config.json")
@@ -29,5 +34,16 @@ struct GatewaySettings: Sendable {
         )
         connectTimeout = .milliseconds(Int64(try config.integer("gateway.connectTimeoutMs", default: 2000, in: 10...60_000)))
         clientIdleTimeout = .seconds(Int64(try config.integer("gateway.clientIdleTimeoutSeconds", default: 30, in: 1...3600)))
+        upstreamPolicy = UpstreamHealthPolicy(
+            ejection: .init(
+                failures: try config.integer("gateway.ejectFailures", default: 3, in: 1...1000),
+                ejectDuration: .seconds(try config.integer("gateway.ejectSeconds", default: 10, in: 1...3600))
+            ),
+            breaker: .init(
+                failures: try config.integer("gateway.breakerFailures", default: 5, in: 1...1000),
+                openDuration: .seconds(try config.integer("gateway.breakerOpenSeconds", default: 10, in: 1...3600))
+            )
+        )
+        resolveInterval = .seconds(try config.integer("gateway.resolveSeconds", default: 5, in: 1...3600))
     }
 }

@@ -54,12 +54,20 @@ extension GatewayTesting {
 
     /// A gateway in this process for `routes` (a `config.json` document), with a 1 KiB body limit.
     func gateway(routes: String, timeout: Duration = .seconds(30)) async throws -> some ApplicationProtocol {
+        try await gateway(serving: routeTable(routes, timeout: timeout))
+    }
+
+    /// The live route table of a test gateway for `routes`, with a 1 KiB body limit.
+    func routeTable(_ routes: String, timeout: Duration = .seconds(30), upstreamPolicy: UpstreamHealthPolicy = UpstreamHealthPolicy()) throws -> LiveRouteTable {
         let defaults = RouteDefaults(timeout: timeout, retries: 1, maxBodyBytes: 1024)
         let configuration = try GatewayConfiguration(json: Data(routes.utf8), environment: [:], defaults: defaults)
-        let registry = PrometheusCollectorRegistry()
-        let live = LiveRouteTable(configuration, metrics: GatewayMetrics(registry: registry))
+        return LiveRouteTable(configuration, metrics: GatewayMetrics(registry: PrometheusCollectorRegistry()), upstreamPolicy: upstreamPolicy)
+    }
+
+    /// A gateway in this process serving `routes` (its `/metrics` shows the table's registry).
+    func gateway(serving routes: LiveRouteTable) async throws -> some ApplicationProtocol {
         let tokens = try await AccessTokens(secret: gatewayTestSecret, lifetime: .seconds(60))
-        let router = GatewayApp.makeRouter(routes: live, http: gatewayTestHTTPClient, tokens: tokens, metrics: registry)
+        let router = GatewayApp.makeRouter(routes: routes, http: gatewayTestHTTPClient, tokens: tokens, metrics: routes.metrics.registry)
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }

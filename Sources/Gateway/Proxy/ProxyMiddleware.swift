@@ -55,33 +55,34 @@ struct ProxyMiddleware: RouterMiddleware {
         let relay: RequestBodyRelay? = Self.hasBody(request, contentLength: contentLength)
             ? RequestBodyRelay(body: request.body, limit: route.maxBodyBytes) : nil
         let upstreamPath = route.upstreamPath(for: request.uri.path)
-        var tried: Set<Upstream> = []
+        var tried: Set<UpstreamEndpoint> = []
         while true {
             let lease: UpstreamLease
             switch entry.group.choose(excluding: tried) {
             case .address(let chosen):
                 lease = chosen
-            case .unavailable:
+            case .unavailable(let reason):
                 await relay?.close()
-                throw HTTPProblem(.badGateway, detail: "No service behind \(route.prefix) is answering.")
+                throw reason.problem(route: route)
             }
             tried.insert(lease.address)
 
             var upstreamRequest = HTTPClientRequest(url: lease.address.url(path: upstreamPath, query: request.uri.query))
             upstreamRequest.method = HTTPMethod(rawValue: request.method.rawValue)
             upstreamRequest.headers = headers
+            upstreamRequest.headers.replaceOrAdd(name: "Host", value: lease.address.hostHeader)
             if let relay {
                 upstreamRequest.body = .stream(relay, length: contentLength.map { .known(Int64($0)) } ?? .unknown)
             }
             do {
                 let response = try await http.execute(upstreamRequest, deadline: .now() + TimeAmount(route.timeout))
-                lease.finish(.response(status: Int(response.status.code)))
-                return Self.clientResponse(from: response, closing: relay)
+                lease.record(.response(status: Int(response.status.code)))
+                return Self.clientResponse(from: response, closing: relay, releasing: lease)
             } catch {
                 let outcome = UpstreamFailure.outcome(of: error)
                 lease.finish(outcome)
                 routes.metrics.upstreamError(lease.address, kind: outcome)
-                let retryable = outcome == .connectFailed && request.method.isIdempotent && tried.count <= route.retries
+                let retryable = UpstreamFailure.mayRetry(error, outcome: outcome) && request.method.isIdempotent && tried.count <= route.retries
                 context.logger.warning(
                     "upstream failed",
                     metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "error": "\(error)", "retrying": "\(retryable)"]
@@ -94,9 +95,10 @@ struct ProxyMiddleware: RouterMiddleware {
     }
 
     /// The upstream's answer for the client: its status, its headers minus hop-by-hop ones,
-    /// and its body streamed through; the relay closes once the body is done.
-    private static func clientResponse(from response: HTTPClientResponse, closing relay: RequestBodyRelay?) -> Response {
+    /// and its body streamed through; the relay closes and the lease ends once the body is done.
+    private static func clientResponse(from response: HTTPClientResponse, closing relay: RequestBodyRelay?, releasing lease: UpstreamLease) -> Response {
         let body = ResponseBody { writer in
+            defer { lease.release() }
             do {
                 for try await chunk in response.body {
                     try await writer.write(chunk)

@@ -24,6 +24,12 @@ struct RequestBodyRelay: AsyncSequence, Sendable {
         let limit: Int
     }
 
+    /// Reading the client's body failed (the client went away or was cut off): not the
+    /// upstream's fault.
+    struct ClientFailed: Error {
+        let underlying: any Error
+    }
+
     func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: body.makeAsyncIterator(), limit: limit, gate: gate)
     }
@@ -42,7 +48,13 @@ struct RequestBodyRelay: AsyncSequence, Sendable {
         mutating func next() async throws -> ByteBuffer? {
             guard gate.startRead() else { return nil }
             defer { gate.endRead() }
-            guard let chunk = try await base.next() else { return nil }
+            let next: ByteBuffer?
+            do {
+                next = try await base.next()
+            } catch {
+                throw ClientFailed(underlying: error)
+            }
+            guard let chunk = next else { return nil }
             received += chunk.readableBytes
             if received > limit {
                 throw TooLarge(limit: limit)

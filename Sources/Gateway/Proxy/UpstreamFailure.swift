@@ -8,20 +8,34 @@ import ServiceKit
 enum UpstreamFailure {
     /// The outcome an error counts as.
     static func outcome(of error: any Error) -> UpstreamOutcome {
+        if error is RequestBodyRelay.TooLarge || error is RequestBodyRelay.ClientFailed || error is CancellationError {
+            return .abandoned
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout: return .timedOut
+            case .cancelled: return .abandoned
             case .connectTimeout: return .connectFailed
             default: return .failed
             }
         }
-        if error is NIOConnectionError || error is ChannelError {
+        if error is NIOConnectionError {
+            return .connectFailed
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error {
             return .connectFailed
         }
         if let error = error as? IOError, [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, ETIMEDOUT].contains(error.errnoCode) {
             return .connectFailed
         }
         return .failed
+    }
+
+    /// Whether an idempotent request may go to the next address: nothing was sent (the
+    /// connection failed), or a kept-alive connection turned out closed by the upstream before
+    /// any answer (a replica that just stopped; sending an idempotent request again is safe).
+    static func mayRetry(_ error: any Error, outcome: UpstreamOutcome) -> Bool {
+        outcome == .connectFailed || (error as? HTTPClientError) == .remoteConnectionClosed
     }
 
     /// The problem the client gets.

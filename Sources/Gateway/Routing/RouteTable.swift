@@ -12,8 +12,12 @@ struct RouteTable: Sendable {
     let configuration: GatewayConfiguration
 
     /// The table for `configuration`, keeping the groups of `previous` whose upstreams and
-    /// strategy did not change (with what they learnt about their addresses).
-    init(_ configuration: GatewayConfiguration, metrics: GatewayMetrics, reusing previous: RouteTable? = nil) {
+    /// strategy did not change (with what they learnt about their addresses); new groups
+    /// judge their addresses by `upstreamPolicy`.
+    init(
+        _ configuration: GatewayConfiguration, metrics: GatewayMetrics, upstreamPolicy: UpstreamHealthPolicy = UpstreamHealthPolicy(),
+        upstreamReporter: UpstreamGroupReporter = .silent, reusing previous: RouteTable? = nil
+    ) {
         var groups: [UpstreamGroup.Key: UpstreamGroup] = [:]
         for entry in previous?.entries ?? [] {
             groups[entry.group.key] = entry.group
@@ -23,7 +27,7 @@ struct RouteTable: Sendable {
             .sorted { $0.prefix.count > $1.prefix.count }
             .map { route in
                 let key = UpstreamGroup.Key(upstreams: route.upstreams, balance: route.balance)
-                let group = groups[key] ?? UpstreamGroup(key: key)
+                let group = groups[key] ?? UpstreamGroup(key: key, policy: upstreamPolicy, reporter: upstreamReporter)
                 groups[key] = group
                 return Entry(route: route, group: group, metrics: metrics.series(route: route.prefix))
             }

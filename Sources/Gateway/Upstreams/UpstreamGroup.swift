@@ -1,10 +1,14 @@
+import Logging
 import Synchronization
 
 /// The addresses one route's requests are spread over, with what the gateway knows about
-/// each: requests in flight now, for `least-in-flight`, and the turn, for `round-robin`.
+/// each: requests in flight (for `least-in-flight`), the turn (for `round-robin`), passive
+/// health (an address failing in a row is skipped for a while) and the group's circuit breaker.
 ///
-/// One group serves every route with the same upstreams and strategy, and survives a reload
-/// of `config.json` that keeps them, so what it learnt is not forgotten.
+/// The addresses are the configured upstreams, each replaced by the IP addresses its name
+/// resolves to once ``UpstreamResolution`` resolved it. One group serves every route with the
+/// same upstreams and strategy, and survives a reload of `config.json` that keeps them, so
+/// what it learnt is not forgotten.
 final class UpstreamGroup: Sendable {
     /// What makes two routes share a group.
     struct Key: Hashable, Sendable {
@@ -15,50 +19,139 @@ final class UpstreamGroup: Sendable {
     let key: Key
     /// For logs, metrics and readiness: the upstream URLs, comma separated.
     let name: String
+    let policy: UpstreamHealthPolicy
+    let reporter: UpstreamGroupReporter
     private let state: Mutex<State>
 
     private struct State {
-        var addresses: [Upstream]
-        var inFlight: [Upstream: Int] = [:]
+        /// Per configured upstream, the addresses its name resolved to (absent: not resolved).
+        var resolved: [Upstream: [UpstreamEndpoint]] = [:]
+        var endpoints: [UpstreamEndpoint]
+        var inFlight: [UpstreamEndpoint: Int] = [:]
+        var health: [UpstreamEndpoint: AddressHealth] = [:]
+        var breaker: CircuitBreaker
         var turn = 0
     }
 
-    init(key: Key) {
+    init(key: Key, policy: UpstreamHealthPolicy = UpstreamHealthPolicy(), reporter: UpstreamGroupReporter = .silent) {
         self.key = key
         self.name = key.upstreams.map(\.description).joined(separator: ",")
-        self.state = Mutex(State(addresses: key.upstreams))
+        self.policy = policy
+        self.reporter = reporter
+        self.state = Mutex(State(endpoints: key.upstreams.map { UpstreamEndpoint($0) }, breaker: CircuitBreaker(policy: policy.breaker)))
+        reporter.breakerPhase(.closed, group: name)
     }
 
-    /// The address for the next attempt of a request, skipping the ones it already `tried`.
-    func choose(excluding tried: Set<Upstream> = []) -> UpstreamChoice {
-        state.withLock { state in
-            let candidates = state.addresses.filter { !tried.contains($0) }
-            guard !candidates.isEmpty else { return .unavailable(.noAddressLeft) }
-            let chosen: Upstream
+    /// The address for the next attempt of a request, skipping the ones it already `tried`
+    /// and, while others are healthy, the ejected ones; or why there is none.
+    func choose(excluding tried: Set<UpstreamEndpoint> = []) -> UpstreamChoice {
+        let now = policy.now()
+        let (choice, transition) = state.withLock { (state: inout State) -> (UpstreamChoice, CircuitBreaker.Transition?) in
+            let candidates = state.endpoints.filter { !tried.contains($0) }
+            guard !candidates.isEmpty else { return (.unavailable(.noAddressLeft), nil) }
+            let (admission, transition) = state.breaker.admit(at: now)
+            if case .refused(let retryAfter) = admission {
+                return (.unavailable(.circuitOpen(retryAfter: retryAfter)), transition)
+            }
+            let healthy = candidates.filter { !(state.health[$0]?.isEjected(at: now) ?? false) }
+            let pool = healthy.isEmpty ? candidates : healthy
+            let chosen: UpstreamEndpoint
             switch key.balance {
             case .roundRobin:
-                chosen = candidates[state.turn % candidates.count]
+                chosen = pool[state.turn % pool.count]
             case .leastInFlight:
-                let offset = state.turn % candidates.count
-                let rotated = Array(candidates[offset...] + candidates[..<offset])
+                let offset = state.turn % pool.count
+                let rotated = pool[offset...] + pool[..<offset]
                 chosen = rotated.min { state.inFlight[$0, default: 0] < state.inFlight[$1, default: 0] }!
             }
             state.turn &+= 1
             state.inFlight[chosen, default: 0] += 1
-            return .address(UpstreamLease(address: chosen, group: self))
+            return (.address(UpstreamLease(address: chosen, group: self, isProbe: admission == .probe)), transition)
+        }
+        if let transition {
+            reporter.breaker(transition, group: name, policy: policy.breaker)
+        }
+        return choice
+    }
+
+    /// Takes what came of an attempt: the address's health and the breaker learn from it.
+    func record(_ outcome: UpstreamOutcome, of lease: UpstreamLease) {
+        let now = policy.now()
+        let verdict = outcome.verdict
+        let (healthChange, breakerChange) = state.withLock { state in
+            var health = state.health[lease.address] ?? AddressHealth()
+            let healthChange = health.record(verdict, policy: policy.ejection, at: now)
+            if state.endpoints.contains(lease.address) {
+                state.health[lease.address] = health
+            }
+            return (healthChange, state.breaker.record(verdict, probe: lease.isProbe, at: now))
+        }
+        if let healthChange {
+            reporter.address(lease.address, healthChange, outcome: outcome, group: name, policy: policy.ejection)
+        }
+        if let breakerChange {
+            reporter.breaker(breakerChange, group: name, policy: policy.breaker)
         }
     }
 
-    /// Ends an attempt `choose` started, with what came of it.
-    func finish(_ lease: UpstreamLease, outcome: UpstreamOutcome) {
+    /// Ends an attempt's time in flight.
+    func release(_ lease: UpstreamLease) {
         state.withLock { state in
-            state.inFlight[lease.address, default: 1] -= 1
+            guard let count = state.inFlight[lease.address] else { return }
+            state.inFlight[lease.address] = count > 1 ? count - 1 : nil
+        }
+    }
+
+    /// Puts the addresses `upstream`'s name resolved to in force. Addresses that stay keep
+    /// their health; an upstream that no longer resolves keeps its last addresses.
+    func update(_ upstream: Upstream, resolvedTo ips: [String]) {
+        guard key.upstreams.contains(upstream), !ips.isEmpty else { return }
+        state.withLock { state in
+            state.resolved[upstream] = ips.map { UpstreamEndpoint(upstream, ip: $0) }
+            state.endpoints = key.upstreams.flatMap { state.resolved[$0] ?? [UpstreamEndpoint($0)] }
+            let current = Set(state.endpoints)
+            state.health = state.health.filter { current.contains($0.key) }
+        }
+    }
+
+    /// The addresses `upstream` resolved to, if it was resolved.
+    func resolvedAddresses(of upstream: Upstream) -> [UpstreamEndpoint]? {
+        state.withLock { $0.resolved[upstream] }
+    }
+
+    /// What the group knows now, for readiness and tests.
+    var status: UpstreamGroupStatus {
+        let now = policy.now()
+        return state.withLock { state in
+            let breakerPhase = state.breaker.phase(at: now)
+            var retryAfter: Duration?
+            if case .open(let until) = state.breaker.state, now < until {
+                retryAfter = until - now
+            }
+            return UpstreamGroupStatus(
+                breaker: breakerPhase,
+                retryAfter: retryAfter,
+                addresses: state.endpoints.map { (address: $0, ejected: state.health[$0]?.isEjected(at: now) ?? false) }
+            )
         }
     }
 
     /// Requests in flight per address, for tests and metrics.
-    var inFlight: [Upstream: Int] {
+    var inFlight: [UpstreamEndpoint: Int] {
         state.withLock { $0.inFlight }
+    }
+}
+
+/// A snapshot of an upstream group.
+struct UpstreamGroupStatus: Sendable {
+    var breaker: CircuitBreaker.Phase
+    /// While the breaker is open: how long until it lets a probe through.
+    var retryAfter: Duration?
+    /// Every address, and whether it is ejected now.
+    var addresses: [(address: UpstreamEndpoint, ejected: Bool)]
+
+    var healthyAddresses: [UpstreamEndpoint] {
+        addresses.filter { !$0.ejected }.map(\.address)
     }
 }
 
@@ -72,21 +165,13 @@ enum UpstreamChoice: Sendable {
 enum UpstreamUnavailable: Sendable, Equatable {
     /// Every address was tried (or there is none): `502`.
     case noAddressLeft
-}
-
-/// One attempt at one address; give it back with ``UpstreamGroup/finish(_:outcome:)``.
-struct UpstreamLease: Sendable {
-    let address: Upstream
-    let group: UpstreamGroup
-
-    func finish(_ outcome: UpstreamOutcome) {
-        group.finish(self, outcome: outcome)
-    }
+    /// The group's circuit breaker is open: `503` with `Retry-After`.
+    case circuitOpen(retryAfter: Duration)
 }
 
 /// How an attempt ended, as far as the health of the address is concerned.
 enum UpstreamOutcome: Sendable, Equatable {
-    /// The upstream answered (its status; a `5xx` may count against it).
+    /// The upstream answered (its status; a `502`-`504` counts against it).
     case response(status: Int)
     /// The connection could not be made: nothing was sent, so another address may be tried.
     case connectFailed
@@ -94,4 +179,7 @@ enum UpstreamOutcome: Sendable, Equatable {
     case timedOut
     /// The connection broke or another transport error.
     case failed
+    /// The attempt ended for the client's reasons (it went away, or its body was too large):
+    /// says nothing about the upstream.
+    case abandoned
 }

@@ -1,14 +1,39 @@
 import Hummingbird
 import Prometheus
 
-/// One dependency `/ready` checks, such as PostgreSQL or RabbitMQ.
+/// One dependency `/ready` checks, such as PostgreSQL or RabbitMQ; or a family of them
+/// reported one by one, such as the gateway's upstream groups.
 public struct ReadinessCheck: Sendable {
     public var name: String
-    public var check: @Sendable () async -> Bool
+    /// The results by the name `/ready` shows them under (one, under `name`, for a plain check).
+    public var results: @Sendable () async -> [String: ReadinessResult]
 
     public init(_ name: String, check: @escaping @Sendable () async -> Bool) {
         self.name = name
-        self.check = check
+        self.results = { [name: await check() ? .up : .down] }
+    }
+
+    /// A check reporting several dependencies, each under its own name.
+    public init(_ name: String, results: @escaping @Sendable () async -> [String: ReadinessResult]) {
+        self.name = name
+        self.results = results
+    }
+}
+
+/// One dependency's state in `/ready`: `up` or `down`, with what is wrong (or worth knowing).
+public struct ReadinessResult: Sendable, Equatable {
+    public var isUp: Bool
+    public var detail: String?
+
+    public static let up = ReadinessResult(isUp: true, detail: nil)
+    public static let down = ReadinessResult(isUp: false, detail: nil)
+    public static func up(_ detail: String) -> ReadinessResult { ReadinessResult(isUp: true, detail: detail) }
+    public static func down(_ detail: String) -> ReadinessResult { ReadinessResult(isUp: false, detail: detail) }
+
+    /// `up`, `down`, or either with its detail: `down: circuit breaker open`.
+    public var text: String {
+        let state = isUp ? "up" : "down"
+        return detail.map { "\(state): \($0)" } ?? state
     }
 }
 
@@ -26,18 +51,18 @@ extension Router {
             JSONResponse(HealthStatus(status: "ok", checks: nil))
         }
         get("/ready") { _, _ in
-            var results: [String: String] = [:]
-            await withTaskGroup(of: (String, Bool).self) { group in
+            var results: [String: ReadinessResult] = [:]
+            await withTaskGroup(of: [String: ReadinessResult].self) { group in
                 for check in readiness {
-                    group.addTask { (check.name, await check.check()) }
+                    group.addTask { await check.results() }
                 }
-                for await (name, ok) in group {
-                    results[name] = ok ? "up" : "down"
+                for await checked in group {
+                    results.merge(checked) { first, _ in first }
                 }
             }
-            let ready = results.values.allSatisfy { $0 == "up" }
+            let ready = results.values.allSatisfy(\.isUp)
             return JSONResponse(
-                HealthStatus(status: ready ? "ready" : "not ready", checks: results),
+                HealthStatus(status: ready ? "ready" : "not ready", checks: results.mapValues(\.text)),
                 status: ready ? .ok : .serviceUnavailable
             )
         }

@@ -1,0 +1,62 @@
+/// One address of an upstream that connections go to: a configured ``Upstream`` and, once
+/// its host name is resolved, one of the IP addresses it resolves to (a compose replica).
+///
+/// The request keeps the upstream's own authority in `Host`; only the connection goes to
+/// the IP address.
+struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
+    /// The upstream as `config.json` names it.
+    let upstream: Upstream
+    /// The IP address to connect to; `nil`: the host as written (the upstream client resolves it).
+    let ip: String?
+
+    init(_ upstream: Upstream, ip: String? = nil) {
+        self.upstream = upstream
+        self.ip = ip
+    }
+
+    /// The URL for a request's (already rewritten) path and query, on this address.
+    func url(path: String, query: String?) -> String {
+        var url = "\(upstream.scheme)://\(Self.urlHost(ip ?? upstream.host)):\(upstream.port)\(upstream.basePath)\(path)"
+        if let query, !query.isEmpty {
+            url += "?\(query)"
+        }
+        return url
+    }
+
+    /// The `Host` header the request carries: the configured host (and port unless the scheme's default).
+    var hostHeader: String {
+        let host = Self.urlHost(upstream.host)
+        let defaultPort = upstream.scheme == "https" ? 443 : 80
+        return upstream.port == defaultPort ? host : "\(host):\(upstream.port)"
+    }
+
+    /// The address connections go to, for logs and metrics: `http://10.0.0.7:8080`.
+    var description: String {
+        "\(upstream.scheme)://\(Self.urlHost(ip ?? upstream.host)):\(upstream.port)\(upstream.basePath)"
+    }
+
+    /// An IPv6 literal in brackets, as URLs and `Host` write it.
+    static func urlHost(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+    }
+}
+
+extension Upstream {
+    /// Whether the host is an IP address already (nothing to resolve).
+    var hasIPLiteralHost: Bool {
+        IPAddressText.isLiteral(host)
+    }
+
+    /// Whether the gateway resolves the host itself and balances over every address it
+    /// resolves to: plain `http` upstreams named by a host name. `https` keeps the name,
+    /// which its certificate is checked against.
+    var isResolvedByGateway: Bool {
+        scheme == "http" && !hasIPLiteralHost
+    }
+
+    /// Names whose addresses never change (`localhost`, `*.localhost`): resolved once.
+    var hasFixedAddresses: Bool {
+        let name = host.lowercased()
+        return name == "localhost" || name.hasSuffix(".localhost")
+    }
+}

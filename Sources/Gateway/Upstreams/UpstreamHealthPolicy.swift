@@ -1,0 +1,21 @@
+/// How every upstream group judges its addresses and itself (`GATEWAY_EJECT_*`,
+/// `GATEWAY_BREAKER_*`), and the clock it reads, which tests move by hand.
+struct UpstreamHealthPolicy: Sendable {
+    var ejection = AddressHealth.Policy(failures: 3, ejectDuration: .seconds(10))
+    var breaker = CircuitBreaker.Policy(failures: 5, openDuration: .seconds(10))
+    /// Now, as the state machines see it.
+    var now: @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+}
+
+extension UpstreamOutcome {
+    /// What the outcome says about the address: a connection that failed, an answer too late,
+    /// a broken connection, or `502`/`503`/`504` from the upstream count against it; any
+    /// other answer (a `500` too: the service is up, a request failed) counts for it.
+    var verdict: AttemptVerdict {
+        switch self {
+        case .response(let status): (502...504).contains(status) ? .failure : .success
+        case .connectFailed, .timedOut, .failed: .failure
+        case .abandoned: .neutral
+        }
+    }
+}
