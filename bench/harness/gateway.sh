@@ -14,7 +14,7 @@
 
 : "${BENCH_GATEWAY_UPSTREAMS:=catalog static}" "${BENCH_GATEWAY_CONNECTIONS:=16 64}" "${BENCH_GATEWAY_THREADS:=2}"
 : "${BENCH_GATEWAY_SECONDS:=10}" "${BENCH_GATEWAY_ROUNDS:=5}" "${BENCH_GATEWAY_WARMUP_SECONDS:=3}"
-: "${BENCH_GATEWAY_LOG_LEVEL:=}" "${BENCH_GATEWAY_PORT_BASE:=}"
+: "${BENCH_GATEWAY_LOG_LEVEL:=}" "${BENCH_GATEWAY_PORT_BASE:=}" "${BENCH_GATEWAY_PROFILE:=}" "${BENCH_GATEWAY_PROFILE_SECONDS:=20}"
 
 # The product the catalog route reads (bench/gateway/product.sql).
 readonly GATEWAY_BENCH_PRODUCT=b0000000-0000-4000-8000-000000000005
@@ -25,9 +25,10 @@ readonly CLOCK_TICKS
 # The gateway part's settings for the run's command line (nothing unless "$@" names gateway).
 gateway_settings() {
   [[ " $* " == *" gateway "* ]] || return 0
-  printf " BENCH_GATEWAY_UPSTREAMS='%s' BENCH_GATEWAY_CONNECTIONS='%s' BENCH_GATEWAY_THREADS=%s BENCH_GATEWAY_SECONDS=%s BENCH_GATEWAY_ROUNDS=%s BENCH_GATEWAY_WARMUP_SECONDS=%s%s" \
+  printf " BENCH_GATEWAY_UPSTREAMS='%s' BENCH_GATEWAY_CONNECTIONS='%s' BENCH_GATEWAY_THREADS=%s BENCH_GATEWAY_SECONDS=%s BENCH_GATEWAY_ROUNDS=%s BENCH_GATEWAY_WARMUP_SECONDS=%s%s%s" \
     "$BENCH_GATEWAY_UPSTREAMS" "$BENCH_GATEWAY_CONNECTIONS" "$BENCH_GATEWAY_THREADS" "$BENCH_GATEWAY_SECONDS" \
-    "$BENCH_GATEWAY_ROUNDS" "$BENCH_GATEWAY_WARMUP_SECONDS" "${BENCH_GATEWAY_LOG_LEVEL:+ BENCH_GATEWAY_LOG_LEVEL=$BENCH_GATEWAY_LOG_LEVEL}"
+    "$BENCH_GATEWAY_ROUNDS" "$BENCH_GATEWAY_WARMUP_SECONDS" "${BENCH_GATEWAY_LOG_LEVEL:+ BENCH_GATEWAY_LOG_LEVEL=$BENCH_GATEWAY_LOG_LEVEL}" \
+    "${BENCH_GATEWAY_PROFILE:+ BENCH_GATEWAY_PROFILE='$BENCH_GATEWAY_PROFILE' BENCH_GATEWAY_PROFILE_SECONDS=$BENCH_GATEWAY_PROFILE_SECONDS}"
 }
 
 # wrk and nginx, from Debian, when missing: only this part needs them (not the tests, not CI).
@@ -178,6 +179,76 @@ gateway_run() {
   bench_say "gateway round $round $upstream -c $connections via $target: $(jq -r '"\(.requests / (.duration_us / 1e6) | floor) req/s, p99 \(.latency_us.p99 / 1000) ms"' <<<"$json")"
 }
 
+# Where the gateway's CPU goes, after the measured rounds: the gateway restarted under a
+# profiler, wrk through it to the static upstream (its own cost, not the catalog's) with 8
+# connections for BENCH_GATEWAY_PROFILE_SECONDS. callgrind: instructions counted from the
+# start of the load to its end (valgrind runs the process serialized and ~50x slower, so
+# only instruction counts mean anything: instructions per request and their split);
+# perf: cpu-clock samples with call graphs of the normally running gateway (user and
+# kernel). Output in the results: gateway.callgrind.out + gateway-callgrind.txt, or
+# gateway.perf.data + gateway-perf.txt.
+gateway_profile() {
+  local kind=$1 settings=("${@:2}") log=$BENCH_RESULTS/logs/gateway-profile.log url out requests
+  url=$(gateway_url static gateway)
+  stop_worker "$GW_GATEWAY_PID"
+  case $kind in
+    callgrind)
+      command -v valgrind >/dev/null || die "BENCH_GATEWAY_PROFILE=callgrind needs valgrind (apt-get install valgrind)"
+      out=$BENCH_RESULTS/gateway.callgrind.out
+      launch_process "$log" env HTTP_HOST=127.0.0.1 HTTP_PORT="$GW_GATEWAY_PORT" "${settings[@]}" \
+        valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" "$BENCH_BIN_DIR/gateway"
+      ;;
+    perf)
+      command -v perf >/dev/null || die "BENCH_GATEWAY_PROFILE=perf needs perf (apt-get install linux-perf)"
+      launch_process "$log" env HTTP_HOST=127.0.0.1 HTTP_PORT="$GW_GATEWAY_PORT" "${settings[@]}" "$BENCH_BIN_DIR/gateway"
+      ;;
+    *) die "BENCH_GATEWAY_PROFILE: callgrind or perf, not '$kind'" ;;
+  esac
+  GW_GATEWAY_PID=$LAUNCHED_PID
+  if ! WAIT_PID=$LAUNCHED_PID wait_until 300 "gateway ($kind)" curl -fsS -o /dev/null --max-time 5 "$url"; then
+    print_log_tail "$log" 30
+    die "the gateway did not start under $kind"
+  fi
+  wrk -t 1 -c 8 -d 5s --timeout 30s "$url" >/dev/null # warm-up, not profiled
+  case $kind in
+    callgrind)
+      callgrind_control -i on "$GW_GATEWAY_PID" >/dev/null
+      out=$(wrk -t 1 -c 8 -d "${BENCH_GATEWAY_PROFILE_SECONDS}s" --timeout 30s -s "$REPO_ROOT/bench/gateway/report.lua" "$url")
+      callgrind_control -i off "$GW_GATEWAY_PID" >/dev/null
+      stop_worker "$GW_GATEWAY_PID" # callgrind writes its file at exit
+      requests=$(sed -n 's/^bench-json //p' <<<"$out" | jq .requests)
+      {
+        printf 'callgrind of the gateway: %s requests through it (wrk -c 8, %ss, static upstream)
+
+' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
+        callgrind_annotate --inclusive=yes "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | head -n 120
+        printf '
+
+--- exclusive ---
+
+'
+        callgrind_annotate "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | head -n 80
+      } >"$BENCH_RESULTS/gateway-callgrind.txt"
+      ;;
+    perf)
+      perf record -q -e cpu-clock -F 1999 -g -o "$BENCH_RESULTS/gateway.perf.data" -p "$GW_GATEWAY_PID" \
+        -- sleep "$BENCH_GATEWAY_PROFILE_SECONDS" >/dev/null 2>&1 &
+      local perf_pid=$!
+      out=$(wrk -t "$BENCH_GATEWAY_THREADS" -c 64 -d "${BENCH_GATEWAY_PROFILE_SECONDS}s" --timeout 5s -s "$REPO_ROOT/bench/gateway/report.lua" "$url")
+      wait "$perf_pid" || true
+      stop_worker "$GW_GATEWAY_PID"
+      requests=$(sed -n 's/^bench-json //p' <<<"$out" | jq .requests)
+      {
+        printf 'perf (cpu-clock) of the gateway: %s requests through it (wrk -c 64, %ss, static upstream)
+
+' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
+        perf report -i "$BENCH_RESULTS/gateway.perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^$' | head -n 150
+      } >"$BENCH_RESULTS/gateway-perf.txt"
+      ;;
+  esac
+  bench_say "profile ($kind): $requests requests; see ${BENCH_RESULTS#"$REPO_ROOT"/}/gateway-$kind.txt"
+}
+
 # Checks that every target answers every upstream's URL with 200 and the same body, and
 # records what a response weighs through each (headers differ: the proxies add some).
 gateway_check_routes() {
@@ -252,5 +323,9 @@ gateway_main() {
     done
   done
 
+  local kind
+  for kind in $BENCH_GATEWAY_PROFILE; do
+    gateway_profile "$kind" "${settings[@]}"
+  done
   for i in "$GW_GATEWAY_PID" "$GW_PROXY_PID" "$GW_STATIC_PID" "$GW_CATALOG_PID"; do stop_worker "$i"; done
 }
