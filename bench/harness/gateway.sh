@@ -14,7 +14,7 @@
 
 : "${BENCH_GATEWAY_UPSTREAMS:=catalog static}" "${BENCH_GATEWAY_CONNECTIONS:=16 64}" "${BENCH_GATEWAY_THREADS:=2}"
 : "${BENCH_GATEWAY_SECONDS:=10}" "${BENCH_GATEWAY_ROUNDS:=5}" "${BENCH_GATEWAY_WARMUP_SECONDS:=3}"
-: "${BENCH_GATEWAY_LOG_LEVEL:=}" "${BENCH_GATEWAY_PORT_BASE:=}" "${BENCH_GATEWAY_PROFILE:=}" "${BENCH_GATEWAY_PROFILE_SECONDS:=20}"
+: "${BENCH_GATEWAY_LOG_LEVEL:=info}" "${BENCH_GATEWAY_LOG_FORMAT:=json}" "${BENCH_GATEWAY_PORT_BASE:=}" "${BENCH_GATEWAY_PROFILE:=}" "${BENCH_GATEWAY_PROFILE_SECONDS:=20}"
 
 # The product the catalog route reads (bench/gateway/product.sql).
 readonly GATEWAY_BENCH_PRODUCT=b0000000-0000-4000-8000-000000000005
@@ -27,7 +27,7 @@ gateway_settings() {
   [[ " $* " == *" gateway "* ]] || return 0
   printf " BENCH_GATEWAY_UPSTREAMS='%s' BENCH_GATEWAY_CONNECTIONS='%s' BENCH_GATEWAY_THREADS=%s BENCH_GATEWAY_SECONDS=%s BENCH_GATEWAY_ROUNDS=%s BENCH_GATEWAY_WARMUP_SECONDS=%s%s%s" \
     "$BENCH_GATEWAY_UPSTREAMS" "$BENCH_GATEWAY_CONNECTIONS" "$BENCH_GATEWAY_THREADS" "$BENCH_GATEWAY_SECONDS" \
-    "$BENCH_GATEWAY_ROUNDS" "$BENCH_GATEWAY_WARMUP_SECONDS" "${BENCH_GATEWAY_LOG_LEVEL:+ BENCH_GATEWAY_LOG_LEVEL=$BENCH_GATEWAY_LOG_LEVEL}" \
+    "$BENCH_GATEWAY_ROUNDS" "$BENCH_GATEWAY_WARMUP_SECONDS" " BENCH_GATEWAY_LOG_LEVEL=$BENCH_GATEWAY_LOG_LEVEL BENCH_GATEWAY_LOG_FORMAT=$BENCH_GATEWAY_LOG_FORMAT" \
     "${BENCH_GATEWAY_PROFILE:+ BENCH_GATEWAY_PROFILE='$BENCH_GATEWAY_PROFILE' BENCH_GATEWAY_PROFILE_SECONDS=$BENCH_GATEWAY_PROFILE_SECONDS}"
 }
 
@@ -195,8 +195,11 @@ gateway_profile() {
     callgrind)
       command -v valgrind >/dev/null || die "BENCH_GATEWAY_PROFILE=callgrind needs valgrind (apt-get install valgrind)"
       out=$BENCH_RESULTS/gateway.callgrind.out
+      # Debian 12's valgrind cannot read the DWARF 5 of Swift's toolchain: a copy without
+      # debug info (the symbol table stays, so functions keep their names).
+      objcopy --strip-debug "$BENCH_BIN_DIR/gateway" "$BENCH_RESULTS/gateway-nodebug"
       launch_process "$log" env HTTP_HOST=127.0.0.1 HTTP_PORT="$GW_GATEWAY_PORT" "${settings[@]}" \
-        valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" "$BENCH_BIN_DIR/gateway"
+        valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" "$BENCH_RESULTS/gateway-nodebug"
       ;;
     perf)
       command -v perf >/dev/null || die "BENCH_GATEWAY_PROFILE=perf needs perf (apt-get install linux-perf)"
@@ -218,17 +221,12 @@ gateway_profile() {
       stop_worker "$GW_GATEWAY_PID" # callgrind writes its file at exit
       requests=$(sed -n 's/^bench-json //p' <<<"$out" | jq .requests)
       {
-        printf 'callgrind of the gateway: %s requests through it (wrk -c 8, %ss, static upstream)
-
-' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
-        callgrind_annotate --inclusive=yes "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | head -n 120
-        printf '
-
---- exclusive ---
-
-'
-        callgrind_annotate "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | head -n 80
-      } >"$BENCH_RESULTS/gateway-callgrind.txt"
+        printf 'callgrind of the gateway: %s requests through it (wrk -c 8, %ss, static upstream)\n\n' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
+        callgrind_annotate --inclusive=yes "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | head -n 150
+        printf '\n\n--- exclusive ---\n\n'
+        callgrind_annotate "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | head -n 100
+      } | demangle >"$BENCH_RESULTS/gateway-callgrind.txt"
+      rm -f "$BENCH_RESULTS/gateway-nodebug"
       ;;
     perf)
       perf record -q -e cpu-clock -F 1999 -g -o "$BENCH_RESULTS/gateway.perf.data" -p "$GW_GATEWAY_PID" \
@@ -239,14 +237,21 @@ gateway_profile() {
       stop_worker "$GW_GATEWAY_PID"
       requests=$(sed -n 's/^bench-json //p' <<<"$out" | jq .requests)
       {
-        printf 'perf (cpu-clock) of the gateway: %s requests through it (wrk -c 64, %ss, static upstream)
-
-' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
-        perf report -i "$BENCH_RESULTS/gateway.perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^$' | head -n 150
-      } >"$BENCH_RESULTS/gateway-perf.txt"
+        printf 'perf (cpu-clock) of the gateway: %s requests through it (wrk -c 64, %ss, static upstream)\n\n' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
+        perf report -i "$BENCH_RESULTS/gateway.perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
+          grep -v '^$' | head -n 120
+        printf '\n\n--- with callees (children) ---\n\n'
+        perf report -i "$BENCH_RESULTS/gateway.perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
+          grep -v '^$' | head -n 150
+      } | demangle >"$BENCH_RESULTS/gateway-perf.txt"
       ;;
   esac
   bench_say "profile ($kind): $requests requests; see ${BENCH_RESULTS#"$REPO_ROOT"/}/gateway-$kind.txt"
+}
+
+# Swift symbols on stdin, readable (when the toolchain's demangler is there).
+demangle() {
+  if command -v swift-demangle >/dev/null; then swift-demangle --simplified; else cat; fi
 }
 
 # Checks that every target answers every upstream's URL with 200 and the same body, and
@@ -292,8 +297,8 @@ gateway_main() {
   config=$BENCH_RESULTS/gateway-config.json
   jq --arg static "http://127.0.0.1:$GW_STATIC_PORT" --arg catalog "http://127.0.0.1:$GW_CATALOG_PORT" \
     '. + {"/products": $catalog, "/bench-static": $static}' "$REPO_ROOT/config.json" >"$config"
-  local settings=(GATEWAY_CONFIG="$config")
-  [[ -n $BENCH_GATEWAY_LOG_LEVEL ]] && settings+=(LOG_LEVEL="$BENCH_GATEWAY_LOG_LEVEL")
+  # Logging as in production (compose.yaml): info, JSON; one access log line per request.
+  local settings=(GATEWAY_CONFIG="$config" LOG_LEVEL="$BENCH_GATEWAY_LOG_LEVEL" LOG_FORMAT="$BENCH_GATEWAY_LOG_FORMAT")
   start_shop_process gateway "$GW_GATEWAY_PORT" "${settings[@]}"
   GW_GATEWAY_PID=$LAUNCHED_PID
   # Idle keep-alive connections each nginx worker keeps per upstream: as many as wrk's
@@ -303,7 +308,7 @@ gateway_main() {
 
   gateway_check_routes
   jq -n --arg nginx "$(nginx -v 2>&1 | sed 's/^nginx version: //')" --arg wrk "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)" \
-    --arg log_level "${BENCH_GATEWAY_LOG_LEVEL:-$LOG_LEVEL}" --argjson nginx_workers "$(pgrep -c -P "$GW_PROXY_PID")" \
+    --arg log_level "$BENCH_GATEWAY_LOG_LEVEL, $BENCH_GATEWAY_LOG_FORMAT" --argjson nginx_workers "$(pgrep -c -P "$GW_PROXY_PID")" \
     '{nginx: $nginx, wrk: $wrk, gateway_log_level: $log_level, nginx_workers: $nginx_workers}' >"$BENCH_RESULTS/gateway-meta.json"
 
   for upstream in $BENCH_GATEWAY_UPSTREAMS; do
