@@ -222,9 +222,9 @@ gateway_profile() {
       requests=$(sed -n 's/^bench-json //p' <<<"$out" | jq .requests)
       {
         printf 'callgrind of the gateway: %s requests through it (wrk -c 8, %ss, static upstream)\n\n' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
-        callgrind_annotate --inclusive=yes "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | head -n 150
+        callgrind_annotate --inclusive=yes "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | sed -n '1,150p'
         printf '\n\n--- exclusive ---\n\n'
-        callgrind_annotate "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | head -n 100
+        callgrind_annotate "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | sed -n '1,100p'
       } | demangle >"$BENCH_RESULTS/gateway-callgrind.txt"
       rm -f "$BENCH_RESULTS/gateway-nodebug"
       ;;
@@ -239,10 +239,10 @@ gateway_profile() {
       {
         printf 'perf (cpu-clock) of the gateway: %s requests through it (wrk -c 64, %ss, static upstream)\n\n' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
         perf report -i "$BENCH_RESULTS/gateway.perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
-          grep -v '^$' | head -n 120
+          grep -v '^$' | sed -n '1,120p'
         printf '\n\n--- with callees (children) ---\n\n'
         perf report -i "$BENCH_RESULTS/gateway.perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
-          grep -v '^$' | head -n 150
+          grep -v '^$' | sed -n '1,150p'
       } | demangle >"$BENCH_RESULTS/gateway-perf.txt"
       ;;
   esac
