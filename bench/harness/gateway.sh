@@ -102,7 +102,7 @@ start_nginx() {
     print_log_tail "$prefix/logs/error.log" 30
     die "nginx $name did not start on port $port"
   fi
-  bench_say "nginx $name on 127.0.0.1:$port (pid $LAUNCHED_PID, $(pgrep -c -P "$LAUNCHED_PID") workers)"
+  bench_say "nginx $name on 127.0.0.1:$port (pid $LAUNCHED_PID)"
 }
 
 # Starts Swift executable $1 on port $2 (settings "${@:3}"), waits for its /health. Sets LAUNCHED_PID.
@@ -182,8 +182,9 @@ gateway_run() {
 # Where the gateway's CPU goes, after the measured rounds: the gateway restarted under a
 # profiler, wrk through it to the static upstream (its own cost, not the catalog's) with 8
 # connections for BENCH_GATEWAY_PROFILE_SECONDS. callgrind: instructions counted from the
-# start of the load to its end (valgrind runs the process serialized and ~50x slower, so
-# only instruction counts mean anything: instructions per request and their split);
+# start of the load to its end (instrumentation switched on and off by callgrind_control;
+# valgrind runs the process serialized and ~50x slower, so only instruction counts mean
+# anything: instructions per request and their split);
 # perf: cpu-clock samples with call graphs of the normally running gateway (user and
 # kernel). Output in the results: gateway.callgrind.out + gateway-callgrind.txt, or
 # gateway.perf.data + gateway-perf.txt.
@@ -199,7 +200,7 @@ gateway_profile() {
       # debug info (the symbol table stays, so functions keep their names).
       objcopy --strip-debug "$BENCH_BIN_DIR/gateway" "$BENCH_RESULTS/gateway-nodebug"
       launch_process "$log" env HTTP_HOST=127.0.0.1 HTTP_PORT="$GW_GATEWAY_PORT" "${settings[@]}" \
-        valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$out" "$BENCH_RESULTS/gateway-nodebug"
+        valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" "$BENCH_RESULTS/gateway-nodebug"
       ;;
     perf)
       command -v perf >/dev/null || die "BENCH_GATEWAY_PROFILE=perf needs perf (apt-get install linux-perf)"
@@ -215,9 +216,9 @@ gateway_profile() {
   wrk -t 1 -c 8 -d 5s --timeout 30s "$url" >/dev/null # warm-up, not profiled
   case $kind in
     callgrind)
-      callgrind_control -i on "$GW_GATEWAY_PID" >/dev/null
+      callgrind_control -i on "$GW_GATEWAY_PID" >/dev/null 2>&1
       out=$(wrk -t 1 -c 8 -d "${BENCH_GATEWAY_PROFILE_SECONDS}s" --timeout 30s -s "$REPO_ROOT/bench/gateway/report.lua" "$url")
-      callgrind_control -i off "$GW_GATEWAY_PID" >/dev/null
+      callgrind_control -i off "$GW_GATEWAY_PID" >/dev/null 2>&1
       stop_worker "$GW_GATEWAY_PID" # callgrind writes its file at exit
       requests=$(sed -n 's/^bench-json //p' <<<"$out" | jq .requests)
       {
