@@ -3,8 +3,8 @@
 
     summarize.py RESULTS_DIR
 
-Reads meta.json and the throughput.jsonl, checkout.jsonl and coldstart.jsonl the harness
-wrote (any may be missing), prints the tables, and writes them with the raw figures to
+Reads meta.json and the throughput.jsonl, checkout.jsonl, coldstart.jsonl and gateway.jsonl
+the harness wrote (any may be missing), prints the tables, and writes them with the raw figures to
 RESULTS_DIR/results.md, ready to paste into BENCHMARKS.md.
 """
 
@@ -121,6 +121,70 @@ def coldstart_section(rows):
     return out + [""]
 
 
+def gateway_section(rows, directory, goal_ratio=0.8, goal_added_ms=1.0):
+    if not rows:
+        return []
+    meta_path = directory / "gateway-meta.json"
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    sizes = {(r["upstream"], r["target"]): r for r in read_lines(directory / "gateway-responses.jsonl")}
+    first = rows[0]
+    out = [
+        "### 4. Gateway vs nginx: wrk through each, same route and settings (issue 5)",
+        "",
+        f"wrk with {first['threads']} threads, {first['seconds']:.0f} s per run, keep-alive, the same connection count for the three targets; "
+        f"{meta.get('nginx', 'nginx')} with {meta.get('nginx_workers', '?')} workers; gateway logging "
+        f"{meta.get('gateway_log_level', '?')}; {meta.get('wrk', 'wrk')}. Medians of the rounds; CPU is user + system time "
+        "of the proxy's process(es) and of the upstream's, per request.",
+        "",
+        "| upstream | connections | target | req/s (median) | p50 ms | p99 ms (median) | p99.9 ms | proxy CPU µs/req | upstream CPU µs/req | response bytes (headers + body) |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    ratios = [
+        "",
+        "| upstream | connections | gateway / nginx req/s | goal ≥ 0.8 | gateway / nginx p99 | gateway p99 − direct p99 | goal ≤ 1 ms | nginx p99 − direct p99 | gateway / direct req/s | nginx / direct req/s |",
+        "| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: |",
+    ]
+    details = []
+    groups = []
+    for row in rows:
+        if (row["upstream"], row["connections"]) not in groups:
+            groups.append((row["upstream"], row["connections"]))
+    for upstream, connections in groups:
+        med = {}
+        for target in ("direct", "nginx", "gateway"):
+            mine = [r for r in rows if r["upstream"] == upstream and r["connections"] == connections and r["target"] == target]
+            if not mine:
+                continue
+
+            def m(key):
+                values = [r[key] for r in mine if r.get(key) is not None]
+                return statistics.median(values) if values else None
+
+            med[target] = {key: m(key) for key in ("per_second", "p50_ms", "p99_ms", "p999_ms", "proxy_cpu_us_per_request", "upstream_cpu_us_per_request")}
+            size = sizes.get((upstream, target))
+            proxy_cpu = med[target]["proxy_cpu_us_per_request"]
+            out.append(
+                f"| {upstream} | {connections} | {target} | {med[target]['per_second']:.0f} | {med[target]['p50_ms']:.2f} | {med[target]['p99_ms']:.2f} "
+                f"| {med[target]['p999_ms']:.2f} | {'—' if proxy_cpu is None else f'{proxy_cpu:.0f}'} "
+                f"| {med[target]['upstream_cpu_us_per_request']:.0f} "
+                f"| {size['header_bytes'] + size['body_bytes'] if size else '?'} |"
+            )
+            details.append(
+                f"- {upstream}, {connections} connections, via {target}: {figures([r['per_second'] for r in mine])} req/s; "
+                f"p99 {figures([r['p99_ms'] for r in mine], '{:.2f}')} ms (rounds in order)"
+            )
+        if all(t in med for t in ("direct", "nginx", "gateway")):
+            d, n, g = med["direct"], med["nginx"], med["gateway"]
+            ratio = g["per_second"] / n["per_second"]
+            added = g["p99_ms"] - d["p99_ms"]
+            ratios.append(
+                f"| {upstream} | {connections} | **{ratio:.2f}** | {verdict(ratio >= goal_ratio)} | {g['p99_ms'] / n['p99_ms']:.2f} "
+                f"| **{added:+.2f} ms** | {verdict(added <= goal_added_ms)} | {n['p99_ms'] - d['p99_ms']:+.2f} ms "
+                f"| {g['per_second'] / d['per_second']:.2f} | {n['per_second'] / d['per_second']:.2f} |"
+            )
+    return out + ratios + [""] + details + [""]
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: summarize.py RESULTS_DIR")
@@ -138,9 +202,10 @@ def main():
     lines += throughput_section(read_lines(directory / "throughput.jsonl"))
     lines += checkout_section(read_lines(directory / "checkout.jsonl"))
     lines += coldstart_section(read_lines(directory / "coldstart.jsonl"))
+    lines += gateway_section(read_lines(directory / "gateway.jsonl"), directory)
     text = "\n".join(lines)
     raw = []
-    for name in ("throughput.jsonl", "checkout.jsonl", "coldstart.jsonl"):
+    for name in ("throughput.jsonl", "checkout.jsonl", "coldstart.jsonl", "gateway.jsonl"):
         path = directory / name
         if path.exists():
             raw += [f"`{name}`:", "", "```", path.read_text().rstrip(), "```", ""]

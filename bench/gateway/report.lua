@@ -1,0 +1,13 @@
+-- wrk's results as one JSON line for scripts/bench gateway (times in microseconds):
+--   wrk -s bench/gateway/report.lua ...  →  a line starting with "bench-json "
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'bench-json {"requests":%d,"duration_us":%d,"bytes":%d,' ..
+    '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},' ..
+    '"latency_us":{"mean":%.1f,"stdev":%.1f,"min":%d,"max":%d,"p50":%d,"p90":%d,"p99":%d,"p999":%d}}\n',
+    summary.requests, summary.duration, summary.bytes,
+    e.connect, e.read, e.write, e.status, e.timeout,
+    latency.mean, latency.stdev, latency.min, latency.max,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9)))
+end
