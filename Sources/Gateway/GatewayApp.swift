@@ -24,8 +24,17 @@ struct GatewayApp {
             let http = HTTPClient(configuration: upstreamClientConfiguration(connectTimeout: settings.connectTimeout))
             let contract = try APIContract(contentsOfFile: bootstrap.config.string(forKey: "openapi.path", default: "openapi.yaml"))
             let tokens = try await AccessTokens(config: bootstrap.config)
+            let trustedProxies = try TrustedProxies(config: bootstrap.config)
+            let rateLimitRedis = try RateLimiter.redisClient(
+                url: bootstrap.config.required("redis.url", isSecret: true), timeout: settings.rateLimitTimeout, logger: bootstrap.logger
+            )
+            let rateLimiter = RateLimiter(
+                redis: rateLimitRedis, timeout: settings.rateLimitTimeout, trustedProxies: trustedProxies,
+                authenticator: EdgeAuthenticator(tokens: tokens), metrics: metrics, logger: bootstrap.logger
+            )
             let router = makeRouter(
-                routes: routes, http: http, tokens: tokens, clientStallTimeout: settings.clientStallTimeout, metrics: bootstrap.metrics
+                routes: routes, http: http, tokens: tokens, trustedProxies: trustedProxies, rateLimiter: rateLimiter,
+                clientStallTimeout: settings.clientStallTimeout, metrics: bootstrap.metrics
             )
             contract.addRoute(to: router)
             let reloader = ConfigurationReloader(
@@ -33,7 +42,7 @@ struct GatewayApp {
                 pollInterval: settings.configPollInterval, logger: bootstrap.logger
             )
             try await bootstrap.run(
-                router: router, defaultPort: 3000, services: [HTTPClientService(client: http), reloader],
+                router: router, defaultPort: 3000, services: [HTTPClientService(client: http), rateLimitRedis, reloader],
                 server: .http1(configuration: .init(idleTimeout: settings.clientIdleTimeout))
             )
         }
@@ -54,19 +63,27 @@ extension GatewayApp {
     }
 
     /// The gateway's router: the standard one (request ids, trace context, access log,
-    /// problem+json, metrics, `/health`, `/ready` probing every upstream group, `/metrics`) with
-    /// the proxy in front of the rest.
+    /// security headers and CORS on every answer, problem+json, metrics, `/health`, `/ready`
+    /// probing every upstream group and the rate limiter's Redis, `/metrics`) with the proxy in
+    /// front of the rest.
     static func makeRouter(
-        routes: LiveRouteTable, http: HTTPClient, tokens: AccessTokens?, clientStallTimeout: TimeAmount = .seconds(10),
-        metrics: PrometheusCollectorRegistry
+        routes: LiveRouteTable, http: HTTPClient, tokens: AccessTokens?, trustedProxies: TrustedProxies, rateLimiter: RateLimiter? = nil,
+        clientStallTimeout: TimeAmount = .seconds(10), metrics: PrometheusCollectorRegistry
     ) -> Router<ShopRequestContext> {
-        let readiness = [
+        var readiness = [
             ReadinessCheck("upstreams") { await UpstreamProbe.allHealthy(routes.table.groups, http: http) }
         ]
-        let router = ShopRouter.make(metrics: metrics, tokens: nil, readiness: readiness)
+        if let rateLimiter {
+            readiness.append(rateLimiter.readinessCheck)
+        }
+        let edge: [any MiddlewareProtocol<Request, Response, ShopRequestContext>] = [
+            SecurityHeadersMiddleware(trustedProxies: trustedProxies), CORSMiddleware(routes: routes),
+        ]
+        let router = ShopRouter.make(metrics: metrics, tokens: nil, readiness: readiness, edge: edge)
         router.add(
             middleware: ProxyMiddleware(
-                routes: routes, http: http, edgeAuthenticator: EdgeAuthenticator(tokens: tokens), clientStallTimeout: clientStallTimeout
+                routes: routes, http: http, edgeAuthenticator: EdgeAuthenticator(tokens: tokens), rateLimiter: rateLimiter,
+                clientStallTimeout: clientStallTimeout
             )
         )
         return router

@@ -19,6 +19,9 @@ struct GatewaySettings: Sendable {
     /// `GATEWAY_CLIENT_STALL_TIMEOUT_SECONDS`: a client whose upload stalls this long after the
     /// gateway finished with its request loses the connection.
     var clientStallTimeout: TimeAmount
+    /// `GATEWAY_RATE_LIMIT_TIMEOUT_MS`: how long a rate-limit decision may take in Redis before
+    /// the request goes through unchecked (fail open).
+    var rateLimitTimeout: Duration
 
     init(config: ConfigReader) throws(SettingsError) {
         configPath = config.string(forKey: "gateway.config", default: "config.json")
@@ -32,5 +35,6 @@ struct GatewaySettings: Sendable {
         connectTimeout = .milliseconds(Int64(try config.integer("gateway.connectTimeoutMs", default: 2000, in: 10...60_000)))
         clientIdleTimeout = .seconds(Int64(try config.integer("gateway.clientIdleTimeoutSeconds", default: 60, in: 1...3600)))
         clientStallTimeout = .seconds(Int64(try config.integer("gateway.clientStallTimeoutSeconds", default: 10, in: 1...3600)))
+        rateLimitTimeout = .milliseconds(try config.integer("gateway.rateLimitTimeoutMs", default: 100, in: 5...5000))
     }
 }

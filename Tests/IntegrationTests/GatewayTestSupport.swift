@@ -59,7 +59,9 @@ extension GatewayTesting {
         let registry = PrometheusCollectorRegistry()
         let live = LiveRouteTable(configuration, metrics: GatewayMetrics(registry: registry))
         let tokens = try await AccessTokens(secret: gatewayTestSecret, lifetime: .seconds(60))
-        let router = GatewayApp.makeRouter(routes: live, http: gatewayTestHTTPClient, tokens: tokens, metrics: registry)
+        let router = GatewayApp.makeRouter(
+            routes: live, http: gatewayTestHTTPClient, tokens: tokens, trustedProxies: try TrustedProxies(list: "127.0.0.1,::1"), metrics: registry
+        )
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }

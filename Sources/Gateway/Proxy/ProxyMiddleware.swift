@@ -20,6 +20,8 @@ struct ProxyMiddleware: RouterMiddleware {
     let routes: LiveRouteTable
     let http: HTTPClient
     let edgeAuthenticator: EdgeAuthenticator
+    /// Routes' `rateLimit` policies; `nil`: none applied (no Redis).
+    var rateLimiter: RateLimiter? = nil
     /// How long a client may pause its upload once the gateway is done with the request.
     let clientStallTimeout: TimeAmount
 
@@ -43,6 +45,7 @@ struct ProxyMiddleware: RouterMiddleware {
     private func forward(_ request: Request, context: ShopRequestContext, to entry: RouteTable.Entry) async throws -> Response {
         let route = entry.route
         let identity = try await edgeAuthenticator.authenticate(request, policy: route.auth)
+        let quota = try await rateLimiter?.admit(request, context: context, route: route, identity: identity)
         let contentLength = try Self.contentLength(of: request, limit: route.maxBodyBytes)
 
         var headers = ForwardedHeaders.upstream(
@@ -78,7 +81,9 @@ struct ProxyMiddleware: RouterMiddleware {
             do {
                 let response = try await http.execute(upstreamRequest, deadline: .now() + TimeAmount(route.timeout))
                 lease.finish(.response(status: Int(response.status.code)))
-                return Self.clientResponse(from: response, closing: relay)
+                var answer = Self.clientResponse(from: response, closing: relay)
+                answer.headers.append(contentsOf: quota?.headers ?? [:])
+                return answer
             } catch {
                 let outcome = UpstreamFailure.outcome(of: error)
                 lease.finish(outcome)
