@@ -21,7 +21,10 @@ struct GatewayRateLimitTests: GatewayTesting {
         defer { redis.stop() }
         let counter = RequestCounter()
         try await countingUpstream(counter).test(.live) { upstream in
-            let routes = #"{"/limited": {"upstream": "http://127.0.0.1:\#(upstream.port!)", "rateLimit": {"requests": 3, "windowSeconds": 60}}}"#
+            let routes = #"""
+                {"/limited": {"upstream": "http://127.0.0.1:\#(upstream.port!)", "rateLimit": {"requests": 3, "windowSeconds": 60}},
+                 "/dead": {"upstream": "http://127.0.0.1:1", "rateLimit": {"requests": 3, "windowSeconds": 60}}}
+                """#
             let gateway = try await edgeGateway(routes: routes, redisPort: redis.port)
             try await gateway.app.test(.live) { client in
                 for remaining in [2, 1, 0] {
@@ -44,6 +47,11 @@ struct GatewayRateLimitTests: GatewayTesting {
                 try await client.execute(uri: "/limited/x", method: .get, headers: [HTTPField.Name("X-Forwarded-For")!: "203.0.113.7"]) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers[Self.rateLimitField]?.hasPrefix(#""/limited";r=2;"#) == true)
+                }
+                // The gateway's own problems on a limited route say the quota too.
+                try await client.execute(uri: "/dead", method: .get) { response in
+                    #expect(response.status == .badGateway)
+                    #expect(response.headers[Self.rateLimitField]?.hasPrefix(#""/dead";r=2;"#) == true, "\(response.headers)")
                 }
             }
             #expect(counter.value == 4, "a refused request must not reach the upstream")

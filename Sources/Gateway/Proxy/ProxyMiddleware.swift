@@ -46,6 +46,20 @@ struct ProxyMiddleware: RouterMiddleware {
         let route = entry.route
         let identity = try await edgeAuthenticator.authenticate(request, policy: route.auth)
         let quota = try await rateLimiter?.admit(request, context: context, route: route, identity: identity)
+        do {
+            var response = try await send(request, context: context, to: entry, identity: identity)
+            response.headers.append(contentsOf: quota?.headers ?? [:])
+            return response
+        } catch var problem as HTTPProblem {
+            problem.headers.append(contentsOf: quota?.headers ?? [:])
+            throw problem
+        }
+    }
+
+    /// Sends an admitted request to one of the route's upstreams (another one when an
+    /// idempotent request's connection is refused) and streams the answer back.
+    private func send(_ request: Request, context: ShopRequestContext, to entry: RouteTable.Entry, identity: Identity?) async throws -> Response {
+        let route = entry.route
         let contentLength = try Self.contentLength(of: request, limit: route.maxBodyBytes)
 
         var headers = ForwardedHeaders.upstream(
@@ -81,9 +95,7 @@ struct ProxyMiddleware: RouterMiddleware {
             do {
                 let response = try await http.execute(upstreamRequest, deadline: .now() + TimeAmount(route.timeout))
                 lease.finish(.response(status: Int(response.status.code)))
-                var answer = Self.clientResponse(from: response, closing: relay)
-                answer.headers.append(contentsOf: quota?.headers ?? [:])
-                return answer
+                return Self.clientResponse(from: response, closing: relay)
             } catch {
                 let outcome = UpstreamFailure.outcome(of: error)
                 lease.finish(outcome)
