@@ -23,13 +23,14 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         HTTPField.Name("Referrer-Policy")!: "no-referrer",
         .contentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
     ]
+    static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     /// One year, subdomains included (sent only over HTTPS).
     static let strictTransportSecurity = "max-age=31536000; includeSubDomains"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         Self.add(Self.defaults, to: &response.headers)
-        if Self.cameOverHTTPS(forwardedProto: request.headers[values: HTTPField.Name("X-Forwarded-Proto")!], peer: context.remoteAddress, trusting: trustedProxies) {
+        if Self.cameOverHTTPS(forwardedProto: request.headers[values: Self.forwardedProto], peer: context.remoteAddress, trusting: trustedProxies) {
             Self.add([.strictTransportSecurity: Self.strictTransportSecurity], to: &response.headers)
         }
         return response
