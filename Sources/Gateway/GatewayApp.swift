@@ -21,11 +21,21 @@ struct GatewayApp {
             for entry in routes.table.entries {
                 bootstrap.logger.info("route", metadata: ["prefix": "\(entry.route.prefix)", "upstreams": "\(entry.group.name)"])
             }
-            let http = HTTPClient(configuration: upstreamClientConfiguration(connectTimeout: settings.connectTimeout))
             let contract = try APIContract(contentsOfFile: bootstrap.config.string(forKey: "openapi.path", default: "openapi.yaml"))
             let tokens = try await AccessTokens(config: bootstrap.config)
+            let trustedProxies = try TrustedProxies(config: bootstrap.config)
+            let rateLimitRedis = try RateLimiter.redisClient(
+                url: bootstrap.config.required("redis.url", isSecret: true), timeout: settings.rateLimitTimeout, logger: bootstrap.logger
+            )
+            let rateLimiter = RateLimiter(
+                redis: rateLimitRedis, timeout: settings.rateLimitTimeout, trustedProxies: trustedProxies,
+                authenticator: EdgeAuthenticator(tokens: tokens), metrics: metrics, logger: bootstrap.logger
+            )
+            // Last of what is set up, so a bad setting above never leaves a client un-shut-down.
+            let http = HTTPClient(configuration: upstreamClientConfiguration(connectTimeout: settings.connectTimeout))
             let router = makeRouter(
-                routes: routes, http: http, tokens: tokens, metrics: bootstrap.metrics
+                routes: routes, http: http, tokens: tokens, trustedProxies: trustedProxies, rateLimiter: rateLimiter,
+                metrics: bootstrap.metrics
             )
             contract.addRoute(to: router)
             let reloader = ConfigurationReloader(
@@ -33,10 +43,15 @@ struct GatewayApp {
                 pollInterval: settings.configPollInterval, logger: bootstrap.logger
             )
             let resolution = UpstreamResolution(routes: routes, interval: settings.resolveInterval, logger: bootstrap.logger)
-            try await bootstrap.run(
-                router: router, defaultPort: 3000, services: [HTTPClientService(client: http), reloader, resolution],
-                server: .http1(configuration: .init(idleTimeout: settings.clientIdleTimeout))
-            )
+            do {
+                try await bootstrap.run(
+                    router: router, defaultPort: 3000, services: [HTTPClientService(client: http), rateLimitRedis, reloader, resolution],
+                    server: .http1(configuration: .init(idleTimeout: settings.clientIdleTimeout))
+                )
+            } catch {
+                try? await http.shutdown()  // the server did not start (its port is taken...)
+                throw error
+            }
         }
     }
 }
@@ -57,17 +72,27 @@ extension GatewayApp {
     }
 
     /// The gateway's router: the standard one (request ids, trace context, access log,
-    /// problem+json, metrics, `/health`, `/ready` reporting every upstream group, `/metrics`)
-    /// with the proxy in front of the rest.
+    /// security headers and CORS on every answer, problem+json, metrics, `/health`, `/ready`
+    /// reporting every upstream group and the rate limiter's Redis, `/metrics`) with the proxy in
+    /// front of the rest.
     static func makeRouter(
-        routes: LiveRouteTable, http: HTTPClient, tokens: AccessTokens?, metrics: PrometheusCollectorRegistry
+        routes: LiveRouteTable, http: HTTPClient, tokens: AccessTokens?, trustedProxies: TrustedProxies, rateLimiter: RateLimiter? = nil,
+        metrics: PrometheusCollectorRegistry
     ) -> Router<ShopRequestContext> {
-        let readiness = [
+        var readiness = [
             ReadinessCheck("upstreams", results: { await UpstreamProbe.report(routes.table.groups, http: http) })
         ]
-        let router = ShopRouter.make(metrics: metrics, tokens: nil, readiness: readiness)
+        if let rateLimiter {
+            readiness.append(rateLimiter.readinessCheck)
+        }
+        let edge: [any MiddlewareProtocol<Request, Response, ShopRequestContext>] = [
+            SecurityHeadersMiddleware(trustedProxies: trustedProxies), CORSMiddleware(routes: routes),
+        ]
+        let router = ShopRouter.make(metrics: metrics, tokens: nil, readiness: readiness, edge: edge)
         router.add(
-            middleware: ProxyMiddleware(routes: routes, http: http, edgeAuthenticator: EdgeAuthenticator(tokens: tokens))
+            middleware: ProxyMiddleware(
+                routes: routes, http: http, edgeAuthenticator: EdgeAuthenticator(tokens: tokens), rateLimiter: rateLimiter
+            )
         )
         return router
     }

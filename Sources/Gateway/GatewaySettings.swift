@@ -22,6 +22,9 @@ struct GatewaySettings: Sendable {
     var upstreamPolicy: UpstreamHealthPolicy
     /// `GATEWAY_RESOLVE_SECONDS`: how often upstream host names are resolved again.
     var resolveInterval: Duration
+    /// `GATEWAY_RATE_LIMIT_TIMEOUT_MS`: how long a rate-limit decision may take in Redis before
+    /// the request goes through unchecked (fail open).
+    var rateLimitTimeout: Duration
 
     init(config: ConfigReader) throws(SettingsError) {
         configPath = config.string(forKey: "gateway.config", default: "config.json")
@@ -45,5 +48,6 @@ struct GatewaySettings: Sendable {
             )
         )
         resolveInterval = .seconds(try config.integer("gateway.resolveSeconds", default: 5, in: 1...3600))
+        rateLimitTimeout = .milliseconds(try config.integer("gateway.rateLimitTimeoutMs", default: 100, in: 5...5000))
     }
 }

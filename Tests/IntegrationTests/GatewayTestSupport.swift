@@ -67,7 +67,10 @@ extension GatewayTesting {
     /// A gateway in this process serving `routes` (its `/metrics` shows the table's registry).
     func gateway(serving routes: LiveRouteTable) async throws -> some ApplicationProtocol {
         let tokens = try await AccessTokens(secret: gatewayTestSecret, lifetime: .seconds(60))
-        let router = GatewayApp.makeRouter(routes: routes, http: gatewayTestHTTPClient, tokens: tokens, metrics: routes.metrics.registry)
+        let router = GatewayApp.makeRouter(
+            routes: routes, http: gatewayTestHTTPClient, tokens: tokens, trustedProxies: try TrustedProxies(list: "127.0.0.1,::1"),
+            metrics: routes.metrics.registry
+        )
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }

@@ -25,11 +25,10 @@ struct EdgeAuthenticator: Sendable {
         guard let authorization = request.headers[.authorization] else {
             throw HTTPProblem.unauthorized("This endpoint needs an access token: send 'Authorization: Bearer <token>'.")
         }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard let token = Self.bearerToken(authorization) else {
             throw HTTPProblem.unauthorized("The Authorization header must be 'Bearer <access token>'.")
         }
-        guard let identity = await tokens.verify(String(parts[1])) else {
+        guard let identity = await tokens.verify(token) else {
             throw HTTPProblem.unauthorized("The access token is invalid or has expired.")
         }
         guard policy.roles.isEmpty || policy.roles.contains(identity.role) else {

@@ -20,6 +20,8 @@ struct ProxyMiddleware: RouterMiddleware {
     let routes: LiveRouteTable
     let http: HTTPClient
     let edgeAuthenticator: EdgeAuthenticator
+    /// Routes' `rateLimit` policies; `nil`: none applied (no Redis).
+    var rateLimiter: RateLimiter? = nil
 
     func handle(_ request: Request, context: ShopRequestContext, next: (Request, ShopRequestContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -41,6 +43,21 @@ struct ProxyMiddleware: RouterMiddleware {
     private func forward(_ request: Request, context: ShopRequestContext, to entry: RouteTable.Entry) async throws -> Response {
         let route = entry.route
         let identity = try await edgeAuthenticator.authenticate(request, policy: route.auth)
+        let quota = try await rateLimiter?.admit(request, context: context, route: route, identity: identity)
+        do {
+            var response = try await send(request, context: context, to: entry, identity: identity)
+            response.headers.append(contentsOf: quota?.headers ?? [:])
+            return response
+        } catch var problem as HTTPProblem {
+            problem.headers.append(contentsOf: quota?.headers ?? [:])
+            throw problem
+        }
+    }
+
+    /// Sends an admitted request to one of the route's upstreams (another one when an
+    /// idempotent request's connection is refused) and streams the answer back.
+    private func send(_ request: Request, context: ShopRequestContext, to entry: RouteTable.Entry, identity: Identity?) async throws -> Response {
+        let route = entry.route
         let contentLength = try Self.contentLength(of: request, limit: route.maxBodyBytes)
 
         var headers = ForwardedHeaders.upstream(

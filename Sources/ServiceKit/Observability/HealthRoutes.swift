@@ -5,17 +5,23 @@ import Prometheus
 /// reported one by one, such as the gateway's upstream groups.
 public struct ReadinessCheck: Sendable {
     public var name: String
+    /// Whether the process cannot serve without it. A non-essential dependency that is down
+    /// shows as `degraded` and leaves the process ready (the gateway's rate-limit Redis: it
+    /// fails open).
+    public var essential: Bool
     /// The results by the name `/ready` shows them under (one, under `name`, for a plain check).
     public var results: @Sendable () async -> [String: ReadinessResult]
 
-    public init(_ name: String, check: @escaping @Sendable () async -> Bool) {
+    public init(_ name: String, essential: Bool = true, check: @escaping @Sendable () async -> Bool) {
         self.name = name
+        self.essential = essential
         self.results = { [name: await check() ? .up : .down] }
     }
 
     /// A check reporting several dependencies, each under its own name.
-    public init(_ name: String, results: @escaping @Sendable () async -> [String: ReadinessResult]) {
+    public init(_ name: String, essential: Bool = true, results: @escaping @Sendable () async -> [String: ReadinessResult]) {
         self.name = name
+        self.essential = essential
         self.results = results
     }
 }
@@ -30,9 +36,10 @@ public struct ReadinessResult: Sendable, Equatable {
     public static func up(_ detail: String) -> ReadinessResult { ReadinessResult(isUp: true, detail: detail) }
     public static func down(_ detail: String) -> ReadinessResult { ReadinessResult(isUp: false, detail: detail) }
 
-    /// `up`, `down`, or either with its detail: `down: circuit breaker open`.
-    public var text: String {
-        let state = isUp ? "up" : "down"
+    /// `up`, `down` (`degraded` when the dependency is not essential), or either with its
+    /// detail: `down: circuit breaker open`.
+    func text(essential: Bool) -> String {
+        let state = isUp ? "up" : essential ? "down" : "degraded"
         return detail.map { "\(state): \($0)" } ?? state
     }
 }
@@ -44,25 +51,29 @@ struct HealthStatus: Encodable, Sendable {
 }
 
 extension Router {
-    /// `GET /health` (the process is alive), `GET /ready` (every dependency answers: `200`,
-    /// otherwise `503` naming the ones that do not) and `GET /metrics` (Prometheus text).
+    /// `GET /health` (the process is alive), `GET /ready` (every essential dependency answers:
+    /// `200`, otherwise `503` naming the ones that do not; a non-essential one that does not is
+    /// `degraded`) and `GET /metrics` (Prometheus text).
     public func addHealthRoutes(readiness: [ReadinessCheck], metrics: PrometheusCollectorRegistry) {
         get("/health") { _, _ in
             JSONResponse(HealthStatus(status: "ok", checks: nil))
         }
         get("/ready") { _, _ in
-            var results: [String: ReadinessResult] = [:]
-            await withTaskGroup(of: [String: ReadinessResult].self) { group in
+            var texts: [String: String] = [:]
+            var ready = true
+            await withTaskGroup(of: (Bool, [String: ReadinessResult]).self) { group in
                 for check in readiness {
-                    group.addTask { await check.results() }
+                    group.addTask { (check.essential, await check.results()) }
                 }
-                for await checked in group {
-                    results.merge(checked) { first, _ in first }
+                for await (essential, results) in group {
+                    for (name, result) in results where texts[name] == nil {
+                        texts[name] = result.text(essential: essential)
+                        if essential, !result.isUp { ready = false }
+                    }
                 }
             }
-            let ready = results.values.allSatisfy(\.isUp)
             return JSONResponse(
-                HealthStatus(status: ready ? "ready" : "not ready", checks: results.mapValues(\.text)),
+                HealthStatus(status: ready ? "ready" : "not ready", checks: texts),
                 status: ready ? .ok : .serviceUnavailable
             )
         }

@@ -1,0 +1,52 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceKit
+
+/// CORS for browsers on other origins, under the `cors` policy of the `config.json` in force
+/// (a reload changes it for the next request).
+///
+/// A preflight is answered here, before edge auth and rate limits: `204` with what the origin
+/// may do, or a `403` problem for an origin not allowed. Other requests go on; an allowed
+/// origin's answers (problems included) carry `Access-Control-Allow-Origin` and friends, a
+/// disallowed one's none, so the browser keeps them from the page. Upstreams' own
+/// `Access-Control-*` headers are replaced: the gateway alone speaks for the API's origins.
+struct CORSMiddleware: RouterMiddleware {
+    typealias Context = ShopRequestContext
+
+    let routes: LiveRouteTable
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let origin = request.headers[.origin] else {
+            return try await next(request, context)
+        }
+        let policy = routes.table.configuration.cors
+        let allowed = policy.allows(origin: origin)
+        if CORSPolicy.isPreflight(request.head) {
+            guard allowed else {
+                var refusal = try HTTPProblem.forbidden("Browsers on the origin \(origin) may not call this API.").response(from: request, context: context)
+                refusal.headers[.vary] = "Origin"
+                return refusal
+            }
+            var headers = policy.preflightHeaders(origin: origin)
+            headers[.vary] = "Origin"
+            return Response(status: .noContent, headers: headers)
+        }
+        var response = try await next(request, context)
+        for name in [HTTPField.Name.accessControlAllowOrigin, .accessControlAllowCredentials, .accessControlExposeHeaders] {
+            response.headers[name] = nil
+        }
+        if allowed {
+            response.headers.append(contentsOf: policy.actualHeaders(origin: origin))
+        }
+        Self.addVaryOrigin(to: &response.headers)
+        return response
+    }
+
+    /// Adds `Origin` to `Vary` unless it is there (or `Vary: *`).
+    static func addVaryOrigin(to headers: inout HTTPFields) {
+        let present = headers[values: .vary].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !present.contains("origin"), !present.contains("*") else { return }
+        headers.append(HTTPField(name: .vary, value: "Origin"))
+    }
+}

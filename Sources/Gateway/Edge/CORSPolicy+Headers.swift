@@ -1,0 +1,50 @@
+import HTTPTypes
+
+/// What the gateway answers browsers under a ``CORSPolicy`` (the Fetch standard's CORS
+/// protocol): pure functions of the policy and the request's headers.
+extension CORSPolicy {
+    /// The methods a preflight allows.
+    static let allowedMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+    /// The request headers a preflight allows: what the API reads.
+    static let allowedHeaders = "Authorization, Content-Type, Idempotency-Key, X-Request-Id, traceparent, tracestate"
+    /// The response headers scripts may read besides the CORS-safelisted ones.
+    static let exposedHeaders = "X-Request-Id, RateLimit, RateLimit-Policy, Retry-After, Location, Idempotent-Replayed"
+
+    /// Whether `origin` (the `Origin` header, e.g. `https://shop.example`) may call the API.
+    func allows(origin: String) -> Bool {
+        allowedOrigins.contains("*") || allowedOrigins.contains { $0.lowercased() == origin.lowercased() }
+    }
+
+    /// Whether `origin` is a fixed list's member rather than matched by `*`: the answer then
+    /// depends on `Origin`, which caches must know (`Vary: Origin`).
+    private var answerDependsOnOrigin: Bool {
+        !allowedOrigins.contains("*")
+    }
+
+    /// The headers of a `204` answer to a preflight from an allowed `origin`.
+    func preflightHeaders(origin: String) -> HTTPFields {
+        var fields = actualHeaders(origin: origin, exposing: false)
+        fields[.accessControlAllowMethods] = Self.allowedMethods
+        fields[.accessControlAllowHeaders] = Self.allowedHeaders
+        fields[.accessControlMaxAge] = "\(maxAgeSeconds)"
+        return fields
+    }
+
+    /// The CORS headers of any other answer to an allowed `origin`.
+    func actualHeaders(origin: String, exposing: Bool = true) -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.accessControlAllowOrigin] = answerDependsOnOrigin ? origin : "*"
+        if allowCredentials {
+            fields[.accessControlAllowCredentials] = "true"
+        }
+        if exposing {
+            fields[.accessControlExposeHeaders] = Self.exposedHeaders
+        }
+        return fields
+    }
+
+    /// Whether a request is a preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
+    static func isPreflight(_ request: HTTPRequest) -> Bool {
+        request.method == .options && request.headerFields[.origin] != nil && request.headerFields[.accessControlRequestMethod] != nil
+    }
+}
