@@ -12,10 +12,6 @@ import ServiceKit
 @main
 struct GatewayApp {
     static func main() async {
-        // Tasks run on the NIO event loops rather than Swift's own pool: a proxied request then
-        // crosses no threads between its sockets (the gateway makes no blocking calls on them;
-        // the rate limiter's Redis calls run on its own thread pool).
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let bootstrap = ServiceBootstrap(name: "gateway")
         await bootstrap.runOrExit {
             let settings = try GatewaySettings(config: bootstrap.config)
