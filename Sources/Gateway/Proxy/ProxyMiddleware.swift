@@ -13,7 +13,8 @@ import ServiceKit
 ///
 /// A path no route matches goes on to the gateway's own routes (`/health`...) and otherwise
 /// ends as a `404` problem. Refusals are `application/problem+json`: `401`/`403` at the edge,
-/// `413` over the body limit, `502` when no upstream answers, `504` when it answers too late.
+/// `429` over the route's rate limit, `413` over its body limit, `503` while the upstream's
+/// circuit breaker is open, `502` when no upstream answers, `504` when it answers too late.
 struct ProxyMiddleware: RouterMiddleware {
     typealias Context = ShopRequestContext
 
