@@ -9,7 +9,7 @@ import Synchronization
 
 @testable import Gateway
 
-/// What a controlled upstream counts, and whether it is failing (answering `503` itself).
+/// What a controlled upstream counts, and whether it is failing (answering `502` itself, as a service whose own upstream is gone).
 final class UpstreamControl: Sendable {
     private let state = Mutex((requests: 0, failing: false))
 
@@ -44,7 +44,7 @@ struct FixedNameResolver: NameResolver {
 
 extension GatewayTesting {
     /// An echo upstream on `host:port` that counts the requests it gets (`/health` aside, which
-    /// answers `200`) and, while `control.failing`, answers them `503` itself. Its answers say
+    /// answers `200`) and, while `control.failing`, answers them `502` itself. Its answers say
     /// the request's authority (`Host`) in `X-Seen-Host`. It runs while `body` runs; `body`
     /// gets its port and a function that stops it (returning once it no longer listens), to
     /// kill an upstream in the middle of a test. (The test framework's live mode would always
@@ -58,7 +58,7 @@ extension GatewayTesting {
         for method in [HTTPRequest.Method.get, .post] {
             router.on("**", method: method) { request, context in
                 if control.take() {
-                    return Response(status: .serviceUnavailable, headers: [HTTPField.Name("X-Upstream")!: name], body: .init(byteBuffer: ByteBuffer(string: "sick")))
+                    return Response(status: .badGateway, headers: [HTTPField.Name("X-Upstream")!: name], body: .init(byteBuffer: ByteBuffer(string: "sick")))
                 }
                 var response = try await echo(request: request, context: context, name: name)
                 response.headers[HTTPField.Name("X-Seen-Host")!] = request.head.authority ?? ""

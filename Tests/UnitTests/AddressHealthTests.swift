@@ -40,7 +40,7 @@ struct AddressHealthTests {
         #expect(UpstreamOutcome.timedOut.verdict == .failure)
         #expect(UpstreamOutcome.failed.verdict == .failure)
         #expect(UpstreamOutcome.response(status: 502).verdict == .failure)
-        #expect(UpstreamOutcome.response(status: 503).verdict == .failure)
+        #expect(UpstreamOutcome.response(status: 503).verdict == .neutral, "a service saying it cannot serve now is up")
         #expect(UpstreamOutcome.response(status: 504).verdict == .failure)
         #expect(UpstreamOutcome.response(status: 500).verdict == .success)
         #expect(UpstreamOutcome.response(status: 404).verdict == .success)

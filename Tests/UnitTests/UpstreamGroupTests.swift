@@ -88,7 +88,7 @@ struct UpstreamGroupTests {
     @Test func whenEveryAddressIsEjectedTheyAreTriedAnyway() {
         let group = group([a, b], ejectAfter: 1, breakerAfter: 100)
         attempt(group, .connectFailed)
-        attempt(group, .response(status: 503))
+        attempt(group, .response(status: 502))
         #expect(group.status.healthyAddresses.isEmpty)
         #expect(attempt(group) != nil, "nothing healthy: every address is tried rather than failing the request")
         #expect(group.status.healthyAddresses.count == 1, "an ejected address that answers is back at once")
