@@ -41,7 +41,8 @@ extension CheckoutHandler {
             return
         }
 
-        var paid: [Step] = []
+        var confirmed: [Step] = []
+        var others: [Step] = []
         for step in steps {
             switch outcomes[step.order.id] {
             case .failure(let error):
@@ -55,26 +56,37 @@ extension CheckoutHandler {
             case nil:
                 break
             }
-            paid.append(step)
+            if case .success(.settled(.confirmed)) = outcomes[step.order.id] {
+                confirmed.append(step)
+            } else {
+                others.append(step)
+            }
         }
-        await followUp(paid, failures: &failures)
+        await followUp(confirmed: confirmed, others: others, failures: &failures)
     }
 
     /// Sends on what each order is now (a redelivery repeats the idempotent follow-ups in case
-    /// the first attempt stopped before the broker confirmed them): a concurrent delivery, a
-    /// cancellation or the sweeper may have moved it first.
-    private func followUp(_ steps: [Step], failures: inout BatchFailures) async {
-        guard !steps.isEmpty else { return }
-        let current: [UUID: Order]
-        do {
-            current = try await orders.find(ids: steps.map(\.order.id))
-        } catch {
-            for step in steps { failures.record(error, at: step.index) }
-            return
+    /// the first attempt stopped before the broker confirmed them). The orders this batch just
+    /// confirmed are known (the charge held their rows); the others are read again, since a
+    /// concurrent delivery, a cancellation or the sweeper may have moved them first.
+    private func followUp(confirmed: [Step], others: [Step], failures: inout BatchFailures) async {
+        var current: [UUID: Order] = [:]
+        for step in confirmed {
+            var order = step.order
+            order.dto.status = .confirmed
+            order.dto.statusReason = "paid"
+            current[order.id] = order
+        }
+        if !others.isEmpty {
+            do {
+                current.merge(try await orders.find(ids: others.map(\.order.id))) { _, read in read }
+            } catch {
+                for step in others { failures.record(error, at: step.index) }
+            }
         }
         var messages: [(step: Step, message: any QueueMessage)] = []
-        for step in steps {
-            guard let order = current[step.order.id] else { continue }
+        for step in confirmed + others {
+            guard let order = current[step.order.id], failures.errors[step.index] == nil else { continue }
             await step.run(recordingFailureIn: &failures) {
                 if let followUps = try followUps(of: order, context: step.context) {
                     messages += followUps.map { (step, $0) }
