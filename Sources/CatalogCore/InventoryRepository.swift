@@ -49,15 +49,15 @@ public struct InventoryRepository: Sendable {
 
     /// Gives back what is held for the order. Returns the products whose stock changed
     /// (empty when nothing was held). A release that arrives before its reservation leaves a
-    /// tombstone, so the late reservation holds nothing.
+    /// tombstone, so the late reservation holds nothing. (``release(_:)`` does many at once.)
     public func release(orderId: UUID, reason: String) async throws -> [UUID] {
-        try await settle(orderId: orderId, kind: "release", newStatus: "released", reason: reason)
+        try await release([(orderId, reason)])[orderId] ?? []
     }
 
     /// Makes the order's held stock permanently gone (the order is paid). Returns the products
-    /// whose counts changed; empty if nothing was held.
+    /// whose counts changed; empty if nothing was held. (``commit(orderIds:)`` does many at once.)
     public func commit(orderId: UUID) async throws -> [UUID] {
-        try await settle(orderId: orderId, kind: "commit", newStatus: "committed", reason: "order confirmed")
+        try await commit(orderIds: [orderId])[orderId] ?? []
     }
 
     // MARK: - Steps
@@ -129,51 +129,5 @@ public struct InventoryRepository: Sendable {
             SELECT order_id, status, nullif(reason, '')
             FROM unnest(\(orderIds)::uuid[], \(statuses)::text[], \(reasons)::text[]) AS r(order_id, status, reason)
             """)
-    }
-
-    /// Moves a `reserved` reservation to `newStatus`, applying the ledger's `kind` movement:
-    /// `release` returns the held units to `available`; `commit` drops them from `reserved`.
-    private func settle(orderId: UUID, kind: String, newStatus: String, reason: String) async throws -> [UUID] {
-        try await database.transaction { connection in
-            let tombstone = try await connection.query(
-                """
-                INSERT INTO catalog.reservations (order_id, status, reason)
-                VALUES (\(orderId), \(newStatus), \(reason))
-                ON CONFLICT (order_id) DO NOTHING
-                RETURNING order_id
-                """)
-            for _ in tombstone {
-                return []  // nothing was ever held for this order
-            }
-            let statusRows = try await connection.query(
-                "SELECT status FROM catalog.reservations WHERE order_id = \(orderId) FOR UPDATE")
-            var status = ""
-            for value in try statusRows.decode(String.self) { status = value }
-            guard status == "reserved" else { return [] }
-
-            let returnsStock = kind == "release"
-            let moved = try await connection.query(
-                """
-                WITH held AS (
-                    SELECT product_id, reserved_change AS quantity
-                    FROM catalog.inventory_ledger
-                    WHERE order_id = \(orderId) AND kind = 'reserve'
-                ), moved AS (
-                    UPDATE catalog.inventory i
-                    SET available = i.available + CASE WHEN \(returnsStock) THEN d.quantity ELSE 0 END, reserved = i.reserved - d.quantity, updated_at = now()
-                    FROM held d WHERE i.product_id = d.product_id
-                    RETURNING i.product_id, d.quantity
-                )
-                INSERT INTO catalog.inventory_ledger (product_id, kind, available_change, reserved_change, order_id, reason)
-                SELECT product_id, \(kind), CASE WHEN \(returnsStock) THEN quantity ELSE 0 END, -quantity, \(orderId), \(reason)
-                FROM moved
-                RETURNING product_id
-                """)
-            var productIds: [UUID] = []
-            for productId in try moved.decode(UUID.self) { productIds.append(productId) }
-            try await connection.query(
-                "UPDATE catalog.reservations SET status = \(newStatus), reason = \(reason), updated_at = now() WHERE order_id = \(orderId)")
-            return productIds
-        }
     }
 }

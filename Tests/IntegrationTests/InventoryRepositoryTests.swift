@@ -133,4 +133,41 @@ struct InventoryRepositoryTests {
             #expect(try await counts(product, database: database) == Stock(5, 0))
         }
     }
+
+    @Test func aBatchCommitsAndReleasesManyOrdersInOneTransactionOnce() async throws {
+        try await TestDatabase.withDatabase { database in
+            let mug = try await newProduct(stock: 10, database: database)
+            let tee = try await newProduct(stock: 10, database: database)
+            let inventory = InventoryRepository(database: database)
+            let paid = [
+                ReserveInventory(orderId: UUID(), lines: [StockLine(productId: mug, quantity: 2), StockLine(productId: tee, quantity: 1)]),
+                ReserveInventory(orderId: UUID(), lines: [StockLine(productId: mug, quantity: 1)]),
+            ]
+            let declined = ReserveInventory(orderId: UUID(), lines: [StockLine(productId: mug, quantity: 3), StockLine(productId: tee, quantity: 2)])
+            _ = try await inventory.reserve(paid + [declined])
+            #expect(try await counts(mug, database: database) == Stock(4, 6))
+
+            let neverReserved = UUID()
+            let committed = try await inventory.commit(orderIds: paid.map(\.orderId) + [paid[1].orderId, neverReserved])
+            #expect(Set(committed[paid[0].orderId] ?? []) == [mug, tee])
+            #expect(committed[paid[1].orderId] == [mug])
+            #expect(committed[neverReserved] == nil)
+            #expect(try await counts(mug, database: database) == Stock(4, 3))
+            #expect(try await counts(tee, database: database) == Stock(7, 2))
+
+            let released = try await inventory.release([(declined.orderId, "payment declined"), (paid[0].orderId, "too late")])
+            #expect(Set(released[declined.orderId] ?? []) == [mug, tee])
+            #expect(released[paid[0].orderId] == nil, "a committed order's stock is not released")
+            #expect(try await counts(mug, database: database) == Stock(7, 0))
+            #expect(try await counts(tee, database: database) == Stock(9, 0))
+
+            // Redelivered: nothing moves again; the order that was never reserved stays a tombstone.
+            #expect(try await inventory.commit(orderIds: paid.map(\.orderId)).isEmpty)
+            #expect(try await inventory.release([(declined.orderId, "payment declined")]).isEmpty)
+            #expect(try await counts(mug, database: database) == Stock(7, 0))
+            #expect(try await ledgerCount(orderId: paid[0].orderId, database: database) == 4, "reserve and commit of two products")
+            #expect(try await ledgerCount(orderId: declined.orderId, database: database) == 4, "reserve and release of two products")
+            #expect(try await ledgerCount(orderId: neverReserved, database: database) == 0)
+        }
+    }
 }

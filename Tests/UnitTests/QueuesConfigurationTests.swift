@@ -16,17 +16,17 @@ struct QueuesConfigurationTests {
         #expect(Set(configuration.queues.keys) == ["checkout", "update-inventory", "clear-cart", "send-email"])
 
         let checkout = try configuration.policy(for: "checkout")
-        #expect(checkout.prefetch == 32)
-        #expect(checkout.concurrency == 16)
+        #expect(checkout.prefetch == 128)
+        #expect(checkout.concurrency == 2)
         #expect(checkout.maxAttempts == 5)
         #expect(checkout.deliveryLimit == 20)
         #expect(checkout.backoff == BackoffPolicy(initial: .seconds(1), multiplier: 2, max: .seconds(60), jitter: 0.2))
-        #expect(checkout.batch == nil)
+        #expect(checkout.batch == BatchPolicy(size: 32, wait: .milliseconds(50)))
 
         let inventory = try configuration.policy(for: "update-inventory")
-        #expect(inventory.prefetch == 64)
+        #expect(inventory.prefetch == 128)
         #expect(inventory.concurrency == 2)
-        #expect(inventory.batch == BatchPolicy(size: 32, wait: .milliseconds(20)))
+        #expect(inventory.batch == BatchPolicy(size: 32, wait: .milliseconds(50)))
 
         let clearCart = try configuration.policy(for: "clear-cart")
         #expect(clearCart.prefetch == 16)

@@ -5,9 +5,10 @@
 # pgbench and the pipeline. Results: checkout.jsonl, one line per run.
 #
 # The pipeline runs in two variants (BENCH_CHECKOUT_VARIANTS): `batched`, with queues.yaml as
-# it is (update-inventory reserves up to `batch.size` orders per transaction), and
-# `unbatched`, the same with update-inventory's `batch: null` and `concurrency: 4`, the policy
-# it had before batching (one order per transaction, four at a time).
+# it is (checkout charges, and update-inventory reserves and commits, up to `batch.size`
+# orders per transaction), and `unbatched`, the same with `batch: null` for both, checkout at
+# prefetch 32 and concurrency 16 and update-inventory at concurrency 4: the policies they had
+# before batching (one order per transaction, several at a time).
 #
 # The pipeline's orders are seeded straight into the database (order, line, history, as the
 # orders service stores them) and their `order.placed` messages published by raw-publisher:
@@ -45,8 +46,9 @@ variant_queues_config() {
 import sys, yaml
 config = yaml.safe_load(open(sys.argv[1]))
 config["queues"]["update-inventory"].update({"batch": None, "concurrency": 4})
+config["queues"]["checkout"].update({"batch": None, "prefetch": 32, "concurrency": 16})
 with open(sys.argv[2], "w") as out:
-    out.write("# Written by scripts/bench: queues.yaml without update-inventory's batches.\n")
+    out.write("# Written by scripts/bench: queues.yaml without the checkout's and update-inventory's batches.\n")
     yaml.safe_dump(config, out, sort_keys=False)
 PY
       printf '%s\n' "$file"

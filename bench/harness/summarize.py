@@ -80,7 +80,7 @@ def checkout_section(rows):
         mine = [r for r in pipeline if r.get("variant", "batched") == variant]
         rates = [r["per_second"] for r in mine]
         orders = mine[0]["orders"]
-        out.append(f"| pipeline ({variant} update-inventory), {orders} orders | {statistics.median(rates):.0f} | {figures(rates)} |")
+        out.append(f"| pipeline ({variant} checkout and update-inventory), {orders} orders | {statistics.median(rates):.0f} | {figures(rates)} |")
         done = [r["orders"] / r["all_done_seconds"] for r in mine]
         out.append(f"| … counting until stock committed and email sent | {statistics.median(done):.0f} | {figures(done)} |")
         if best_pgbench > 0:

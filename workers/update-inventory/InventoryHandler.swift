@@ -4,9 +4,10 @@ import Foundation
 import WorkerRuntime
 
 /// Applies stock movements for orders, a batch at a time: all the batch's reservations in ONE
-/// transaction (each order all or nothing, never overselling, each settled on its own), then
-/// releases (compensation), commits (paid) and admins' adjustments one by one. Every movement is idempotent per
-/// order; after a change the catalog cache is dropped so no one sees the old stock.
+/// transaction (each order all or nothing, never overselling, each settled on its own), its
+/// commits (paid) in another and its releases (compensation) in a third, then returns and
+/// admins' adjustments one by one. Every movement is idempotent per order; after a change the
+/// catalog cache is dropped so no one sees the old stock.
 struct InventoryHandler: BatchWorkerHandler {
     let inventory: InventoryRepository
     let adjustments: InventoryAdjustmentRepository
@@ -21,20 +22,12 @@ struct InventoryHandler: BatchWorkerHandler {
         if !reservations.isEmpty {
             try await reserve(reservations, in: batch, failures: &failures)
         }
-        var changed = false
+        var changed = await settle(batch, failures: &failures)
         for (index, item) in batch.enumerated() {
             do {
                 switch item.message {
-                case .reserve:
+                case .reserve, .commit, .release:
                     continue
-                case .release(let release):
-                    let products = try await inventory.release(orderId: release.orderId, reason: release.reason)
-                    changed = changed || !products.isEmpty
-                    item.context.logger.info("stock released", metadata: ["order.id": "\(release.orderId)", "products": "\(products.count)"])
-                case .commit(let commit):
-                    let products = try await inventory.commit(orderId: commit.orderId)
-                    changed = changed || !products.isEmpty
-                    item.context.logger.info("stock committed", metadata: ["order.id": "\(commit.orderId)", "products": "\(products.count)"])
                 case .adjust(let adjust):
                     let moved = try await apply(adjust, context: item.context)
                     changed = changed || moved
