@@ -75,7 +75,7 @@ struct RedisPipelineAndPoolTests {
             }
             // After shutdown every connection is closed server-side too.
             var remaining = -1
-            for _ in 0..<50 {
+            for _ in 0..<250 {  // up to 10 s: the pool closes them on its threads, slow on a loaded machine
                 remaining = try await Self.connections(named: clientName, via: observerClient)
                 if remaining == 0 { break }
                 try await Task.sleep(for: .milliseconds(40))
@@ -105,10 +105,13 @@ struct RedisPipelineAndPoolTests {
             try await redis.ping()
             // Hold the only connection with a blocking command so that the next command waits.
             let key = RedisTestEnvironment.uniquePrefix("shutdown") + "queue"
-            async let blocked: RedisValue = redis.send("BLPOP", [key, "1"])
+            async let blocked: RedisValue = redis.send("BLPOP", [key, "3"])
             try await Task.sleep(for: .milliseconds(100))
             async let waiter: Void = redis.ping()
-            try await Task.sleep(for: .milliseconds(100))
+            // The ping queues behind the BLPOP (polled: the test machine may be loaded).
+            for _ in 0..<100 where redis.poolStatistics.waiting != 1 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(redis.poolStatistics.waiting == 1)
             await redis.shutdown()
             do {

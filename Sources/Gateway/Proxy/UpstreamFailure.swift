@@ -32,10 +32,16 @@ enum UpstreamFailure {
     }
 
     /// Whether an idempotent request may go to the next address: nothing was sent (the
-    /// connection failed), or a kept-alive connection turned out closed by the upstream before
-    /// any answer (a replica that just stopped; sending an idempotent request again is safe).
+    /// connection failed), or a kept-alive connection turned out closed or reset by the upstream
+    /// before any answer (a replica that just stopped; sending an idempotent request again is safe).
     static func mayRetry(_ error: any Error, outcome: UpstreamOutcome) -> Bool {
-        outcome == .connectFailed || (error as? HTTPClientError) == .remoteConnectionClosed
+        if outcome == .connectFailed || (error as? HTTPClientError) == .remoteConnectionClosed {
+            return true
+        }
+        if let error = error as? IOError {
+            return [ECONNRESET, EPIPE].contains(error.errnoCode)
+        }
+        return false
     }
 
     /// The problem the client gets.
