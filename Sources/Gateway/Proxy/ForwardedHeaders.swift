@@ -68,8 +68,10 @@ enum ForwardedHeaders {
     /// The lowercased, trimmed names in a `Connection` header value (`keep-alive, X-Hop`).
     static func tokens(of value: String) -> [String] {
         value.split(separator: ",").compactMap { token in
-            let trimmed = token.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()
-            return trimmed.isEmpty ? nil : String(trimmed).lowercased()
+            var name = token
+            while let first = name.first, first == " " || first == "\t" { name.removeFirst() }
+            while let last = name.last, last == " " || last == "\t" { name.removeLast() }
+            return name.isEmpty ? nil : name.lowercased()
         }
     }
 }

@@ -90,34 +90,30 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// `string` as a JSON string: quotes, backslashes and control characters escaped, the rest
-    /// (including `/` and non-ASCII) as it is.
+    /// (including `/` and non-ASCII) as it is. Works on UTF-8 bytes: every byte that needs an
+    /// escape is ASCII, and most strings need none and are appended whole.
     static func appendString(_ string: String, to output: inout String) {
         output.append("\"")
-        var plainStart = string.unicodeScalars.startIndex
-        var index = plainStart
-        let scalars = string.unicodeScalars
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            let escaped: String?
-            switch scalar {
-            case "\"": escaped = "\\\""
-            case "\\": escaped = "\\\\"
-            case "\n": escaped = "\\n"
-            case "\r": escaped = "\\r"
-            case "\t": escaped = "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escaped = nil
+        let needsEscape: (UInt8) -> Bool = { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        if !string.utf8.contains(where: needsEscape) {
+            output.append(string)
+        } else {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(string.utf8.count + 8)
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            for byte in string.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case ..<0x20: bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                default: bytes.append(byte)
+                }
             }
-            if let escaped {
-                output.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
-                output.append(escaped)
-                plainStart = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
+            output.append(String(decoding: bytes, as: UTF8.self))
         }
-        output.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
         output.append("\"")
     }
 
