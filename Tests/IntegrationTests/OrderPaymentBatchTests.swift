@@ -12,7 +12,9 @@ import TestSupport
 struct OrderPaymentBatchTests {
     func newOrder(paymentMethod: String, status: OrderStatus = .pending, database: Database) async throws -> Order {
         try await Migrator(database: database).migrate(OrdersMigrations.schema)
-        let now = Date()
+        // Created "in an hour": the test stack's checkout sweeper re-drives pending orders
+        // older than a few seconds, and would send these to the real workers on a slow run.
+        let now = Date().addingTimeInterval(3600)
         let line = OrderLineDTO(productId: UUID(), sku: "A-1", name: "Alpha", unitPrice: Money(amount: 700, currency: "EUR"), quantity: 1)
         let dto = OrderDTO(
             id: UUID(), userId: UUID(), status: .pending, lines: [line], total: Money(amount: 700, currency: "EUR"),
