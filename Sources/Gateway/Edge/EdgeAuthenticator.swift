@@ -25,12 +25,7 @@ struct EdgeAuthenticator: Sendable {
         guard let authorization = request.headers[.authorization] else {
             throw HTTPProblem.unauthorized("This endpoint needs an access token: send 'Authorization: Bearer <token>'.")
         }
-        guard let token = Self.bearerToken(authorization) else {
-            throw HTTPProblem.unauthorized("The Authorization header must be 'Bearer <access token>'.")
-        }
-        guard let identity = await tokens.verify(token) else {
-            throw HTTPProblem.unauthorized("The access token is invalid or has expired.")
-        }
+        let identity = try await tokens.identity(authorization: authorization)
         guard policy.roles.isEmpty || policy.roles.contains(identity.role) else {
             throw HTTPProblem.forbidden("This endpoint is for \(policy.roles.map(\.rawValue).sorted().joined(separator: " or ")) users only.")
         }

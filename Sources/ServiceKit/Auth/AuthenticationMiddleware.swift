@@ -16,13 +16,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         guard let authorization = request.headers[.authorization] else {
             return try await next(request, context)
         }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw HTTPProblem.unauthorized("The Authorization header must be 'Bearer <access token>'.")
-        }
-        guard let identity = await tokens.verify(String(parts[1])) else {
-            throw HTTPProblem.unauthorized("The access token is invalid or has expired.")
-        }
+        let identity = try await tokens.identity(authorization: authorization)
         var context = context
         context.identity = identity
         context.logger[metadataKey: "user.id"] = "\(identity.userId)"
