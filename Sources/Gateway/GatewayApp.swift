@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import Logging
 import NIOCore
 import NIOPosix
 import Prometheus
@@ -39,6 +41,10 @@ struct GatewayApp {
                 metrics: bootstrap.metrics
             )
             contract.addRoute(to: router)
+            let server = makeServer(
+                routes: routes, tokens: tokens, trustedProxies: trustedProxies, rateLimiter: rateLimiter,
+                connectTimeout: settings.connectTimeout, idleTimeout: settings.clientIdleTimeout, logger: bootstrap.logger
+            )
             let reloader = ConfigurationReloader(
                 path: settings.configPath, environment: environment, defaults: settings.routeDefaults, routes: routes,
                 pollInterval: settings.configPollInterval, logger: bootstrap.logger
@@ -47,7 +53,7 @@ struct GatewayApp {
             do {
                 try await bootstrap.run(
                     router: router, defaultPort: 3000, services: [HTTPClientService(client: http), rateLimitRedis, reloader, resolution],
-                    server: .http1(configuration: .init(idleTimeout: settings.clientIdleTimeout))
+                    server: server
                 )
             } catch {
                 try? await http.shutdown()  // the server did not start (its port is taken...)
@@ -70,6 +76,23 @@ extension GatewayApp {
         // The gateway passes the caller's `traceparent` on itself; no client spans per request.
         configuration.tracing.tracer = nil
         return configuration
+    }
+
+    /// The gateway's server: bodiless proxied requests relayed on the event loops (``EdgeProxy``),
+    /// the rest through the router of ``makeRouter(routes:http:tokens:trustedProxies:rateLimiter:metrics:)``.
+    static func makeServer(
+        routes: LiveRouteTable, tokens: AccessTokens?, trustedProxies: TrustedProxies, rateLimiter: RateLimiter? = nil,
+        connectTimeout: TimeAmount, idleTimeout: TimeAmount?, logger: Logger
+    ) -> HTTPServerBuilder {
+        let proxy = EdgeProxy(
+            routes: routes,
+            connections: UpstreamConnectionPool(connectTimeout: connectTimeout),
+            edgeAuthenticator: EdgeAuthenticator(tokens: tokens),
+            rateLimiter: rateLimiter,
+            securityHeaders: SecurityHeadersMiddleware(trustedProxies: trustedProxies),
+            logger: logger
+        )
+        return .gateway(proxy: proxy, idleTimeout: idleTimeout.map { Duration($0) })
     }
 
     /// The gateway's router: the standard one (request ids, trace context, access log,

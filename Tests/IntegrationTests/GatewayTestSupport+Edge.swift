@@ -60,7 +60,10 @@ extension GatewayTesting {
         )
         // The limiter's Redis client is not one of the app's services: a test may run the app
         // several times (`test(.live)` shuts it down each time) and the client must outlive that.
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let server = GatewayApp.makeServer(
+            routes: live, tokens: tokens, trustedProxies: proxies, rateLimiter: rateLimiter, connectTimeout: .seconds(1), idleTimeout: nil, logger: logger
+        )
+        let app = Application(router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return EdgeTestGateway(app: app, routes: live, registry: registry)
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Prometheus
 import ServiceKit
@@ -67,11 +68,16 @@ extension GatewayTesting {
     /// A gateway in this process serving `routes` (its `/metrics` shows the table's registry).
     func gateway(serving routes: LiveRouteTable) async throws -> some ApplicationProtocol {
         let tokens = try await AccessTokens(secret: gatewayTestSecret, lifetime: .seconds(60))
+        let proxies = try TrustedProxies(list: "127.0.0.1,::1")
         let router = GatewayApp.makeRouter(
-            routes: routes, http: gatewayTestHTTPClient, tokens: tokens, trustedProxies: try TrustedProxies(list: "127.0.0.1,::1"),
-            metrics: routes.metrics.registry
+            routes: routes, http: gatewayTestHTTPClient, tokens: tokens, trustedProxies: proxies, metrics: routes.metrics.registry
         )
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        var logger = Logger(label: "test.gateway")
+        logger.logLevel = .error
+        let server = GatewayApp.makeServer(
+            routes: routes, tokens: tokens, trustedProxies: proxies, connectTimeout: .seconds(1), idleTimeout: nil, logger: logger
+        )
+        return Application(router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 }
 

@@ -33,14 +33,21 @@ struct CORSMiddleware: RouterMiddleware {
             return Response(status: .noContent, headers: headers)
         }
         var response = try await next(request, context)
-        for name in [HTTPField.Name.accessControlAllowOrigin, .accessControlAllowCredentials, .accessControlExposeHeaders] {
-            response.headers[name] = nil
-        }
-        if allowed {
-            response.headers.append(contentsOf: policy.actualHeaders(origin: origin))
-        }
-        Self.addVaryOrigin(to: &response.headers)
+        Self.apply(policy, origin: origin, to: &response.headers)
         return response
+    }
+
+    /// Makes the CORS headers of an answer (not a preflight's) to a request from `origin`
+    /// what `policy` says: the upstream's own removed, the policy's added for an allowed
+    /// origin, and `Vary: Origin`.
+    static func apply(_ policy: CORSPolicy, origin: String, to headers: inout HTTPFields) {
+        for name in [HTTPField.Name.accessControlAllowOrigin, .accessControlAllowCredentials, .accessControlExposeHeaders] {
+            headers[name] = nil
+        }
+        if policy.allows(origin: origin) {
+            headers.append(contentsOf: policy.actualHeaders(origin: origin))
+        }
+        addVaryOrigin(to: &headers)
     }
 
     /// Adds `Origin` to `Vary` unless it is there (or `Vary: *`).

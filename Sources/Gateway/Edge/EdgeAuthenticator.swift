@@ -18,11 +18,17 @@ struct EdgeAuthenticator: Sendable {
     /// The caller on an `auth` route (`401` without a valid token, `403` for a role not
     /// allowed); on other routes the caller of a valid token, if any, else `nil`.
     func authenticate(_ request: Request, policy: EdgeAuthPolicy?) async throws(HTTPProblem) -> Identity? {
+        try await authenticate(authorization: request.headers[.authorization], policy: policy)
+    }
+
+    /// The caller of a request with this `Authorization` value on a route with `policy`
+    /// (see ``authenticate(_:policy:)``).
+    func authenticate(authorization: String?, policy: EdgeAuthPolicy?) async throws(HTTPProblem) -> Identity? {
         guard let policy else { return nil }
         guard let tokens else {
             throw HTTPProblem(.internalServerError, detail: "The gateway cannot verify tokens: JWT_SECRET is not set.")
         }
-        guard let authorization = request.headers[.authorization] else {
+        guard let authorization else {
             throw HTTPProblem.unauthorized("This endpoint needs an access token: send 'Authorization: Bearer <token>'.")
         }
         let identity = try await tokens.identity(authorization: authorization)

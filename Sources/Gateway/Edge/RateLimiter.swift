@@ -40,13 +40,20 @@ struct RateLimiter: Sendable {
     /// (`nil` when the route has no limit or Redis did not answer), or `429` when none is left.
     /// `identity` is the caller the edge authenticated, if it did.
     func admit(_ request: Request, context: ShopRequestContext, route: Route, identity: Identity?) async throws(HTTPProblem) -> RateLimitQuota? {
+        try await admit(headers: request.headers, peer: context.remoteAddress, logger: context.logger, route: route, identity: identity)
+    }
+
+    /// ``admit(_:context:route:identity:)`` for a request with these header fields from the
+    /// socket peer `peer`; `logger` carries the request's metadata.
+    func admit(headers: HTTPFields, peer: String?, logger requestLogger: Logger, route: Route, identity: Identity?) async throws(HTTPProblem) -> RateLimitQuota? {
         guard let policy = route.rateLimit else { return nil }
         var userId = identity?.userId
         if policy.key == .user, userId == nil {
-            userId = await authenticator.caller(of: request)?.userId
+            userId = await authenticator.caller(authorization: headers[.authorization])?.userId
         }
+        let forwardedFor = headers[values: TrustedProxies.forwardedFor]
         let key = RateLimitKey.make(
-            route: route.prefix, policy: policy, clientAddress: context.clientAddress(of: request, trusting: trustedProxies), userId: userId
+            route: route.prefix, policy: policy, clientAddress: trustedProxies.clientAddress(peer: peer, forwardedFor: forwardedFor), userId: userId
         )
         let decision: RateLimitDecision
         switch await decide(key: key, policy: policy) {
@@ -65,7 +72,7 @@ struct RateLimiter: Sendable {
         let quota = RateLimitQuota(route: route.prefix, policy: policy, decision: decision)
         guard decision.allowed else {
             metrics.rateLimited(route: route.prefix)
-            context.logger.info("rate limited", metadata: ["route": "\(route.prefix)", "rate_limit.key": "\(policy.key.rawValue)"])
+            requestLogger.info("rate limited", metadata: ["route": "\(route.prefix)", "rate_limit.key": "\(policy.key.rawValue)"])
             throw quota.problem
         }
         return quota

@@ -29,11 +29,16 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        Self.add(Self.defaults, to: &response.headers)
-        if Self.cameOverHTTPS(forwardedProto: request.headers[values: Self.forwardedProto], peer: context.remoteAddress, trusting: trustedProxies) {
-            Self.add([.strictTransportSecurity: Self.strictTransportSecurity], to: &response.headers)
-        }
+        apply(to: &response.headers, requestHeaders: request.headers, peer: context.remoteAddress)
         return response
+    }
+
+    /// Adds the security headers `headers` lacks, for a request with `requestHeaders` from `peer`.
+    func apply(to headers: inout HTTPFields, requestHeaders: HTTPFields, peer: String?) {
+        Self.add(Self.defaults, to: &headers)
+        if Self.cameOverHTTPS(forwardedProto: requestHeaders[values: Self.forwardedProto], peer: peer, trusting: trustedProxies) {
+            Self.add([.strictTransportSecurity: Self.strictTransportSecurity], to: &headers)
+        }
     }
 
     /// Adds each of `fields` that `headers` does not have yet.

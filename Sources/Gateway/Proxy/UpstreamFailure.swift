@@ -8,6 +8,9 @@ import ServiceKit
 enum UpstreamFailure {
     /// The outcome an error counts as.
     static func outcome(of error: any Error) -> UpstreamOutcome {
+        if error is UpstreamTimedOut {
+            return .timedOut
+        }
         if error is RequestBodyRelay.TooLarge || error is RequestBodyRelay.ClientFailed || error is CancellationError {
             return .abandoned
         }
@@ -35,7 +38,7 @@ enum UpstreamFailure {
     /// connection failed), or a kept-alive connection turned out closed or reset by the upstream
     /// before any answer (a replica that just stopped; sending an idempotent request again is safe).
     static func mayRetry(_ error: any Error, outcome: UpstreamOutcome) -> Bool {
-        if outcome == .connectFailed || (error as? HTTPClientError) == .remoteConnectionClosed {
+        if outcome == .connectFailed || (error as? HTTPClientError) == .remoteConnectionClosed || error is UpstreamConnectionClosed {
             return true
         }
         if let error = error as? IOError {
@@ -54,4 +57,15 @@ enum UpstreamFailure {
         }
         return HTTPProblem(.badGateway, detail: "The service behind \(route.prefix) is not answering.")
     }
+}
+
+/// The upstream closed a connection before its answer was complete (on the event-loop path).
+struct UpstreamConnectionClosed: Error, CustomStringConvertible {
+    var description: String { "the upstream closed the connection" }
+}
+
+/// The upstream did not answer within the route's timeout (on the event-loop path).
+struct UpstreamTimedOut: Error, CustomStringConvertible {
+    let timeout: Duration
+    var description: String { "no answer within \(timeout)" }
 }

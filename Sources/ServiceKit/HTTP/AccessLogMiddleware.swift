@@ -9,20 +9,28 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - start
-        let path = request.uri.path
+        AccessLog.write(to: context.logger, method: request.method, path: request.uri.path, status: response.status.code, elapsed: .now - start)
+        return response
+    }
+}
+
+/// The access log line, for ``AccessLogMiddleware`` and for requests answered below the
+/// router (the gateway's proxy path).
+public enum AccessLog {
+    /// Writes the line of one answered request: health and metrics probes at debug, the rest at info.
+    public static func write(to logger: Logger, method: HTTPRequest.Method, path: some StringProtocol, status: Int, elapsed: Duration) {
+        let path = String(path)
         let level: Logger.Level = ["/health", "/ready", "/metrics"].contains(path) ? .debug : .info
-        context.logger.log(
+        logger.log(
             level: level,
             "request",
             metadata: [
-                "http.method": "\(request.method.rawValue)",
-                "http.path": "\(path)",
-                "http.status": "\(response.status.code)",
-                "duration.ms": "\(elapsed.milliseconds)",
+                "http.method": .string(method.rawValue),
+                "http.path": .string(path),
+                "http.status": .string(String(status)),
+                "duration.ms": .string(String(elapsed.milliseconds)),
             ]
         )
-        return response
     }
 }
 

@@ -38,12 +38,17 @@ public struct HTTPProblem: HTTPResponseError, CustomStringConvertible {
 
     /// A `problem+json` response for `problem`.
     public static func response(for problem: ProblemDetails, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body(of: problem)))
+    }
+
+    /// `problem` as the JSON body of a `problem+json` answer.
+    public static func body(of problem: ProblemDetails) -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(problem)) ?? Data(#"{"title":"Internal Server Error","status":500}"#.utf8)
-        var fields = headers
-        fields[.contentType] = "application/problem+json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return ByteBuffer(bytes: body)
     }
 
     static func typeURI(for status: HTTPResponse.Status) -> String {

@@ -20,7 +20,7 @@ public struct RequestIDMiddleware: RouterMiddleware {
     }
 
     /// A caller's id is kept if it is short and printable: it ends up in logs.
-    static func acceptable(_ value: String?) -> String? {
+    public static func acceptable(_ value: String?) -> String? {
         guard let value, (1...128).contains(value.utf8.count),
             value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else { return nil }

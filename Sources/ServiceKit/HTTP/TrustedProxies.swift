@@ -81,7 +81,12 @@ extension ShopRequestContext {
     /// The client's IP address: from `X-Forwarded-For` when the peer is a trusted proxy, else
     /// the socket's peer (see ``TrustedProxies``).
     public func clientAddress(of request: Request, trusting proxies: TrustedProxies) -> String {
-        let forwarded = HTTPField.Name("X-Forwarded-For").map { request.headers[values: $0] } ?? []
+        let forwarded = request.headers[values: TrustedProxies.forwardedFor]
         return proxies.clientAddress(peer: remoteAddress, forwardedFor: forwarded)
     }
+}
+
+extension TrustedProxies {
+    /// `X-Forwarded-For`.
+    public static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

@@ -1,0 +1,51 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import ServiceKit
+
+/// What the event-loop proxy path shares across connections: the live routes, the upstream
+/// connection pools and the edge policies (auth, rate limits, CORS, security headers).
+///
+/// The path takes every proxied request without a body (the bulk of an API's traffic:
+/// reads, and deletes) and relays it on the client's event loop to a pooled upstream
+/// connection of that loop, as nginx does: no task, no thread hand-off. The rest goes to
+/// Hummingbird and ``ProxyMiddleware``: requests with a body (streamed through
+/// ``RequestBodyRelay``), CORS preflights, upgrades, `https` upstreams and the gateway's own
+/// routes. Both paths answer alike: same headers, problems, metrics and access log.
+struct EdgeProxy: Sendable {
+    let routes: LiveRouteTable
+    let connections: UpstreamConnectionPool
+    let edgeAuthenticator: EdgeAuthenticator
+    let rateLimiter: RateLimiter?
+    let securityHeaders: SecurityHeadersMiddleware
+    /// The logger requests' lines start from (each adds its request and trace ids).
+    let logger: Logger
+
+    /// The route entry of a request this path takes; `nil`: Hummingbird's path.
+    func entry(for head: HTTPRequest) -> RouteTable.Entry? {
+        guard let target = head.path, Self.isBodiless(head.headerFields), head.headerFields[.upgrade] == nil,
+            !CORSPolicy.isPreflight(head), head.method != .connect
+        else { return nil }
+        guard let entry = routes.table.entry(for: String(Self.path(of: target))),
+            entry.route.upstreams.allSatisfy({ $0.scheme == "http" })
+        else { return nil }
+        return entry
+    }
+
+    /// Whether the request has no body: no `Transfer-Encoding`, and no `Content-Length` or `0`.
+    static func isBodiless(_ fields: HTTPFields) -> Bool {
+        guard fields[.transferEncoding] == nil else { return false }
+        guard let length = fields[.contentLength] else { return true }
+        return length == "0"
+    }
+
+    /// The path of a request target, without its query.
+    static func path(of target: String) -> Substring {
+        target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+    }
+
+    /// The query of a request target, if it has one.
+    static func query(of target: String) -> Substring? {
+        target.firstIndex(of: "?").map { target[target.index(after: $0)...] }
+    }
+}

@@ -1,0 +1,47 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+
+/// The gateway's HTTP/1.1 connections: Hummingbird's HTTP/1 pipeline with the event-loop
+/// proxy path (``ProxyHandler``) in front of Hummingbird's request handling, and NIO's
+/// pipelining assistance so that one request at a time reaches either.
+struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
+    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
+    let responder: HTTPChannelHandler.Responder
+    let proxy: EdgeProxy
+    /// How long a connection may sit without a request, or in a request without sending.
+    let idleTimeout: Duration?
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.configureHTTPServerPipeline(
+                withPipeliningAssistance: true,
+                withErrorHandling: false,  // Hummingbird answers malformed requests
+                withOutboundHeaderValidation: false  // HTTPTypes validated them
+            )
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger))
+            try pipeline.addHandler(ProxyHandler(proxy: proxy))
+            return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+        }
+    }
+
+    func handle(value asyncChannel: Value, logger: Logger) async {
+        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// The gateway's server: HTTP/1.1 with the event-loop proxy path (see ``EdgeProxy``).
+    static func gateway(proxy: EdgeProxy, idleTimeout: Duration?) -> HTTPServerBuilder {
+        .init { responder in
+            GatewayChannel(responder: responder, proxy: proxy, idleTimeout: idleTimeout)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import ServiceKit
+
+/// Relaying the upstream's answer to the client, and the gateway's own answers (problems).
+extension ProxyExchange {
+    func upstreamHead(_ upstream: HTTPResponseHead) {
+        guard case .awaitingHead(let lease, let connection, let timeout) = state else { return }
+        if upstream.status.code < 200 { return }  // 1xx (103 Early Hints...): the final answer follows
+        timeout.cancel()
+        lease.record(.response(status: Int(upstream.status.code)))
+        state = .relaying(lease, connection, keepAlive: upstream.isKeepAlive)
+        var fields = ForwardedHeaders.downstream(from: upstream.headers)
+        addEdgeHeaders(to: &fields)
+        let status = HTTPResponse.Status(code: Int(upstream.status.code), reasonPhrase: upstream.status.reasonPhrase)
+        answered(status: status.code)
+        client.write(NIOAny(HTTPResponsePart.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
+    }
+
+    func upstreamBody(_ chunk: ByteBuffer) {
+        guard case .relaying = state else { return }
+        client.write(NIOAny(HTTPResponsePart.body(chunk)), promise: nil)
+    }
+
+    /// The upstream's bytes of this read are written: flush them, and read on while the
+    /// client keeps up.
+    func upstreamReadComplete() {
+        guard case .relaying(_, let connection, _) = state else { return }
+        client.flush()
+        if client.channel.isWritable {
+            connection.read()
+        } else {
+            waitingForClient = true
+        }
+    }
+
+    /// The client can take more again.
+    func clientWritable() {
+        guard waitingForClient, case .relaying(_, let connection, _) = state else { return }
+        waitingForClient = false
+        connection.read()
+    }
+
+    func upstreamEnd() {
+        guard case .relaying(let lease, let connection, let keepAlive) = state else { return }
+        state = .done
+        connection.exchange = nil
+        lease.release()
+        if keepAlive {
+            proxy.connections.release(connection, on: client.eventLoop)
+        } else {
+            connection.close()
+        }
+        finishAnswer()
+    }
+
+    /// The upstream connection failed: before the answer began, like a failed attempt; in the
+    /// middle of it, the client's connection is closed (a cut answer must not look whole).
+    func upstreamFailed(_ error: any Error) {
+        switch state {
+        case .awaitingHead(let lease, let connection, let timeout):
+            timeout.cancel()
+            attemptFailed(error, lease: lease, connection: connection)
+        case .relaying(let lease, let connection, _):
+            state = .done
+            connection.close()
+            lease.release()
+            logger.warning("upstream failed in the middle of its answer", metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "error": "\(error)"])
+            client.close(promise: nil)
+        case .admitting, .connecting, .done:
+            break
+        }
+    }
+
+    /// The client went away: the upstream connection in use is closed (its answer is unwanted).
+    func clientClosed() {
+        switch state {
+        case .awaitingHead(let lease, let connection, let timeout):
+            timeout.cancel()
+            connection.exchange = nil
+            connection.close()
+            lease.finish(.abandoned)
+        case .relaying(let lease, let connection, _):
+            connection.exchange = nil
+            connection.close()
+            lease.release()
+        case .admitting, .connecting, .done:
+            break
+        }
+        state = .done
+    }
+
+    /// Answers with `problem` (`application/problem+json`) instead of an upstream's answer.
+    func answer(_ problem: HTTPProblem) {
+        state = .done
+        if problem.status.code >= 500 {
+            logger.warning("request failed", metadata: ["status": "\(problem.status.code)", "detail": "\(problem.detail)"])
+        }
+        let body = HTTPProblem.body(of: problem.problem(instance: path))
+        var fields = problem.headers
+        fields[.contentType] = "application/problem+json"
+        fields[.contentLength] = String(body.readableBytes)
+        addEdgeHeaders(to: &fields)
+        answered(status: problem.status.code)
+        client.write(NIOAny(HTTPResponsePart.head(HTTPResponse(status: problem.status, headerFields: fields))), promise: nil)
+        client.write(NIOAny(HTTPResponsePart.body(body)), promise: nil)
+        finishAnswer()
+    }
+
+    /// What every answer carries, whoever made it: the quota on a limited route, CORS for an
+    /// allowed origin, the security headers, the request id.
+    private func addEdgeHeaders(to fields: inout HTTPFields) {
+        fields.append(contentsOf: quotaHeaders)
+        if let origin = head.headerFields[.origin] {
+            CORSMiddleware.apply(proxy.routes.table.configuration.cors, origin: origin, to: &fields)
+        }
+        proxy.securityHeaders.apply(to: &fields, requestHeaders: head.headerFields, peer: peer)
+        fields[.requestID] = requestID
+    }
+
+    /// The answer's status is known: the route's metrics and the access log line, as the
+    /// router's middleware record them when a handler returns.
+    private func answered(status: Int) {
+        let elapsed = ContinuousClock.now - started
+        entry.metrics.record(status: status, duration: elapsed)
+        AccessLog.write(to: logger, method: head.method, path: path, status: status, elapsed: elapsed)
+    }
+
+    /// Ends the answer; the connection closes after it if the client asked so.
+    private func finishAnswer() {
+        handler.exchangeFinished()
+        if head.headerFields[.connection]?.lowercased() == "close" {
+            client.writeAndFlush(NIOAny(HTTPResponsePart.end(nil))).assumeIsolated().whenComplete { [client] _ in
+                client.close(promise: nil)
+            }
+        } else {
+            client.writeAndFlush(NIOAny(HTTPResponsePart.end(nil)), promise: nil)
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import Contracts
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import ServiceKit
+
+/// One proxied request on the event-loop path, from its head to the end of its answer: edge
+/// auth and rate limit, an upstream address from the route's group (another one after a
+/// failed connection, for idempotent requests), a pooled connection, and the answer relayed
+/// to the client as it arrives. Everything runs on the client connection's event loop; only
+/// the edge checks that need Redis or token verification leave it, once, and come back.
+final class ProxyExchange {
+    let head: HTTPRequest
+    let entry: RouteTable.Entry
+    let proxy: EdgeProxy
+    /// The client connection's handler context (the exchange writes the answer there).
+    let client: ChannelHandlerContext
+    unowned let handler: ProxyHandler
+    let peer: String?
+    let path: String
+    let requestID: String
+    let trace: TraceParent
+    let logger: Logger
+    let started = ContinuousClock.now
+
+    enum State {
+        case admitting
+        case connecting(UpstreamLease)
+        case awaitingHead(UpstreamLease, UpstreamConnection, timeout: Scheduled<Void>)
+        case relaying(UpstreamLease, UpstreamConnection, keepAlive: Bool)
+        case done
+    }
+    var state = State.admitting
+    var tried: Set<UpstreamEndpoint> = []
+    var upstreamHeaders = HTTPHeaders()
+    var quotaHeaders = HTTPFields()
+    /// Set while the client cannot take more: the next upstream read waits for it.
+    var waitingForClient = false
+
+    init(head: HTTPRequest, entry: RouteTable.Entry, proxy: EdgeProxy, client: ChannelHandlerContext, handler: ProxyHandler, peer: String?) {
+        self.head = head
+        self.entry = entry
+        self.proxy = proxy
+        self.client = client
+        self.handler = handler
+        self.peer = peer
+        self.path = String(EdgeProxy.path(of: head.path ?? "/"))
+        self.requestID = RequestIDMiddleware.acceptable(head.headerFields[.requestID]) ?? UUID().uuidString.lowercased()
+        self.trace = head.headerFields[.traceParent].flatMap(TraceParent.init) ?? .newTrace()
+        var logger = proxy.logger
+        logger[metadataKey: "request.id"] = .string(requestID)
+        logger[metadataKey: "trace.id"] = .string(trace.traceID)
+        self.logger = logger
+    }
+
+    var route: Route { entry.route }
+
+    /// Runs the edge checks, then sends the request.
+    func start() {
+        guard route.auth != nil || (route.rateLimit != nil && proxy.rateLimiter != nil) else {
+            admitted(identity: nil, quota: nil)
+            return
+        }
+        let (route, headers, peer, logger) = (route, head.headerFields, peer, logger)
+        let (authenticator, rateLimiter) = (proxy.edgeAuthenticator, proxy.rateLimiter)
+        let admission = client.eventLoop.makePromise(of: Result<Admission, HTTPProblem>.self)
+        admission.completeWithTask {
+            do throws(HTTPProblem) {
+                let identity = try await authenticator.authenticate(authorization: headers[.authorization], policy: route.auth)
+                let quota = try await rateLimiter?.admit(headers: headers, peer: peer, logger: logger, route: route, identity: identity)
+                return .success(Admission(identity: identity, quota: quota))
+            } catch {
+                return .failure(error)
+            }
+        }
+        admission.futureResult.assumeIsolated().whenComplete { [self] result in
+            guard case .admitting = state else { return }  // the client went away meanwhile
+            switch result {
+            case .success(.success(let admission)): admitted(identity: admission.identity, quota: admission.quota)
+            case .success(.failure(let problem)): answer(problem)
+            case .failure(let error): answer(HTTPProblem(.internalServerError, detail: "The gateway could not check this request: \(error)."))
+            }
+        }
+    }
+
+    /// What the edge checks found: the caller, and the quota left on a limited route.
+    struct Admission: Sendable {
+        var identity: Identity?
+        var quota: RateLimitQuota?
+    }
+
+    private func admitted(identity: Identity?, quota: RateLimitQuota?) {
+        quotaHeaders = quota?.headers ?? [:]
+        var headers = ForwardedHeaders.upstream(from: head.headerFields, authority: head.authority, clientAddress: peer, requestID: requestID)
+        headers.replaceOrAdd(name: "traceparent", value: trace.child().description)
+        proxy.edgeAuthenticator.forward(identity, into: &headers)
+        if head.headerFields[.contentLength] != nil {
+            headers.add(name: "Content-Length", value: "0")
+        }
+        upstreamHeaders = headers
+        attempt()
+    }
+
+    /// Sends the request to the next address the route's group offers.
+    private func attempt() {
+        let lease: UpstreamLease
+        switch entry.group.choose(excluding: tried) {
+        case .address(let chosen):
+            lease = chosen
+        case .unavailable(let reason):
+            answer(reason.problem(route: route))
+            return
+        }
+        tried.insert(lease.address)
+        state = .connecting(lease)
+        proxy.connections.connection(to: lease.address, on: client.eventLoop) { [self] result in
+            guard case .connecting = state else {
+                if case .success(let connection) = result { connection.close() }  // the client went away meanwhile
+                return
+            }
+            switch result {
+            case .success(let connection): send(on: connection, lease: lease)
+            case .failure(let error): attemptFailed(error, lease: lease, connection: nil)
+            }
+        }
+    }
+
+    private func send(on connection: UpstreamConnection, lease: UpstreamLease) {
+        var headers = upstreamHeaders
+        headers.replaceOrAdd(name: "Host", value: lease.address.hostHeader)
+        var target = lease.address.upstream.basePath + route.upstreamPath(for: path)
+        if let query = EdgeProxy.query(of: head.path ?? ""), !query.isEmpty {
+            target += "?\(query)"
+        }
+        let timeout = client.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(route.timeout)) { [self] in
+            timedOut()
+        }
+        state = .awaitingHead(lease, connection, timeout: timeout)
+        connection.exchange = self
+        connection.send(HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: head.method.rawValue), uri: target, headers: headers))
+    }
+
+    private func timedOut() {
+        guard case .awaitingHead(let lease, let connection, _) = state else { return }
+        connection.exchange = nil
+        attemptFailed(UpstreamTimedOut(timeout: route.timeout), lease: lease, connection: connection)
+    }
+
+    /// An attempt failed before the answer began: the next address for an idempotent request
+    /// whose connection failed, else a `502`/`504` problem.
+    func attemptFailed(_ error: any Error, lease: UpstreamLease, connection: UpstreamConnection?) {
+        connection?.close()
+        let outcome = UpstreamFailure.outcome(of: error)
+        lease.finish(outcome)
+        proxy.routes.metrics.upstreamError(lease.address, kind: outcome)
+        let retryable = UpstreamFailure.mayRetry(error, outcome: outcome) && head.method.isIdempotent && tried.count <= route.retries
+        logger.warning(
+            "upstream failed",
+            metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "error": "\(error)", "retrying": "\(retryable)"]
+        )
+        if retryable {
+            attempt()
+        } else {
+            answer(UpstreamFailure.problem(for: error, outcome: outcome, route: route))
+        }
+    }
+}

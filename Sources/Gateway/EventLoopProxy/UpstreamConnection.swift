@@ -1,0 +1,95 @@
+import NIOCore
+import NIOHTTP1
+
+/// One kept-alive HTTP/1.1 connection to an upstream address, on the event loop of the
+/// client connections it serves: the last handler of its channel, which hands the response
+/// parts to the ``ProxyExchange`` using it, or (idle in the pool) closes on anything unexpected.
+///
+/// The channel reads only when asked (`autoRead` off): the exchange asks for the next read
+/// once the client can take more, so a slow client slows the upstream instead of filling memory.
+final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    let address: UpstreamEndpoint
+    /// The exchange the connection answers now; `nil` while idle.
+    var exchange: ProxyExchange?
+    /// The pool that holds the connection while it is idle.
+    var idlePool: UpstreamConnectionPool.LoopPool?
+    /// Closes the connection once it has been idle too long.
+    var idleTimer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+    private(set) var isOpen = true
+
+    init(address: UpstreamEndpoint) {
+        self.address = address
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Sends a request without a body and asks for the answer.
+    func send(_ head: HTTPRequestHead) {
+        guard let context else {
+            failExchange(UpstreamConnectionClosed())
+            return
+        }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        let sent = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: sent)
+        sent.futureResult.assumeIsolated().whenFailure { [self] _ in
+            failExchange(UpstreamConnectionClosed())
+        }
+        context.read()
+    }
+
+    /// Asks for the next read of the answer.
+    func read() {
+        context?.read()
+    }
+
+    func close() {
+        isOpen = false
+        context?.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let exchange else {
+            close()  // an idle connection has nothing to say
+            return
+        }
+        switch unwrapInboundIn(data) {
+        case .head(let head): exchange.upstreamHead(head)
+        case .body(let chunk): exchange.upstreamBody(chunk)
+        case .end: exchange.upstreamEnd()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.upstreamReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isOpen = false
+        idleTimer?.cancel()
+        idlePool?.remove(self)
+        failExchange(UpstreamConnectionClosed())
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failExchange(error)
+        close()
+    }
+
+    private func failExchange(_ error: any Error) {
+        guard let exchange else { return }
+        self.exchange = nil
+        exchange.upstreamFailed(error)
+    }
+}

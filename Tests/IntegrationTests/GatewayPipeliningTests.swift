@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import Gateway
+
+/// Requests pipelined on one connection are answered in order, whichever path answers them:
+/// the event-loop proxy path (bodiless proxied requests) or Hummingbird's router (bodies,
+/// the gateway's own routes).
+@Suite("Gateway pipelining")
+struct GatewayPipeliningTests: GatewayTesting {
+    @Test func pipelinedRequestsAreAnsweredInOrderByBothPaths() async throws {
+        try await echoUpstream().test(.live) { upstreamClient in
+            let port = try #require(upstreamClient.port)
+            try await gateway(routes: #"{"/r": "http://127.0.0.1:\#(port)"}"#).test(.live) { client in
+                let connection = try RawConnection(port: try #require(client.port))
+                try connection.send(
+                    "GET /r/one HTTP/1.1\r\nHost: g\r\n\r\n"
+                        + "GET /health HTTP/1.1\r\nHost: g\r\n\r\n"
+                        + "POST /r/two HTTP/1.1\r\nHost: g\r\nContent-Length: 3\r\n\r\nabc"
+                        + "DELETE /r/three HTTP/1.1\r\nHost: g\r\n\r\n"
+                        + "GET /nowhere HTTP/1.1\r\nHost: g\r\n\r\n"
+                        + "GET /r/four?x=1 HTTP/1.1\r\nHost: g\r\nConnection: close\r\n\r\n"
+                )
+                let (text, closed) = try connection.readUntilClosed(within: .seconds(20))
+                #expect(closed, "the gateway did not close after the request that asked it to")
+                let statuses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+                #expect(statuses == ["201", "200", "201", "201", "404", "201"])
+                let marks = ["\"path\":\"\\/r\\/one\"", "{\"status\":\"ok\"}", "\"path\":\"\\/r\\/two\"", "\"path\":\"\\/r\\/three\"", "No such route", "\"path\":\"\\/r\\/four\""]
+                let positions = marks.map { text.range(of: $0)?.lowerBound }
+                #expect(positions.allSatisfy { $0 != nil }, "an answer is missing: \(text)")
+                let found = positions.compactMap { $0 }
+                #expect(found == found.sorted(), "answers out of order: \(text)")
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Logging
+import Prometheus
+import ServiceKit
+import Testing
+
+@testable import Gateway
+
+/// Which requests the gateway's event-loop proxy path takes (``EdgeProxy``); the rest go
+/// through Hummingbird's router.
+@Suite("Gateway event-loop path")
+struct GatewayEventLoopPathTests {
+    let proxy: EdgeProxy
+
+    init() throws {
+        let json = #"{"/r": "http://127.0.0.1:4001", "/tls": "https://catalog.example", "/split": {"upstreams": ["http://127.0.0.1:1", "https://a.example"]}}"#
+        let configuration = try GatewayConfiguration(json: Data(json.utf8), environment: [:])
+        let routes = LiveRouteTable(configuration, metrics: GatewayMetrics(registry: PrometheusCollectorRegistry()))
+        proxy = EdgeProxy(
+            routes: routes, connections: UpstreamConnectionPool(connectTimeout: .seconds(1)), edgeAuthenticator: EdgeAuthenticator(tokens: nil),
+            rateLimiter: nil, securityHeaders: SecurityHeadersMiddleware(trustedProxies: try TrustedProxies(list: "")), logger: Logger(label: "test")
+        )
+    }
+
+    func request(_ path: String, _ fields: HTTPFields = [:]) -> HTTPRequest {
+        request(.get, path, fields)
+    }
+
+    func request(_ method: HTTPRequest.Method, _ path: String, _ fields: HTTPFields = [:]) -> HTTPRequest {
+        HTTPRequest(method: method, scheme: nil, authority: "gateway", path: path, headerFields: fields)
+    }
+
+    @Test func bodilessRequestsOnPlainHTTPRoutesTakeIt() {
+        #expect(proxy.entry(for: request("/r/products?page=2"))?.route.prefix == "/r")
+        #expect(proxy.entry(for: request(.delete, "/r/cart/items/1"))?.route.prefix == "/r")
+        #expect(proxy.entry(for: request(.post, "/r/orders/1/cancel", [.contentLength: "0"]))?.route.prefix == "/r")
+        #expect(proxy.entry(for: request(.options, "/r/x", [.origin: "http://localhost:3000"]))?.route.prefix == "/r", "only preflights are the router's")
+    }
+
+    @Test func bodiesPreflightsUpgradesTLSAndOtherPathsDoNot() {
+        #expect(proxy.entry(for: request(.post, "/r/orders", [.contentLength: "12"])) == nil)
+        #expect(proxy.entry(for: request(.put, "/r/orders", [.transferEncoding: "chunked"])) == nil)
+        #expect(proxy.entry(for: request(.options, "/r/x", [.origin: "http://localhost:3000", .accessControlRequestMethod: "POST"])) == nil)
+        #expect(proxy.entry(for: request("/r/socket", [.upgrade: "websocket", .connection: "upgrade"])) == nil)
+        #expect(proxy.entry(for: request("/tls/products")) == nil)
+        #expect(proxy.entry(for: request("/split/x")) == nil, "a route with one https upstream stays on the router's path")
+        #expect(proxy.entry(for: request("/health")) == nil)
+        #expect(proxy.entry(for: request("/rr")) == nil)
+    }
+
+    @Test func targetsSplitIntoPathAndQuery() {
+        #expect(EdgeProxy.path(of: "/r/a?b=c&d") == "/r/a")
+        #expect(EdgeProxy.query(of: "/r/a?b=c&d") == "b=c&d")
+        #expect(EdgeProxy.path(of: "/r/a") == "/r/a")
+        #expect(EdgeProxy.query(of: "/r/a") == nil)
+        #expect(EdgeProxy.query(of: "/r/a?") == "")
+    }
+}
