@@ -29,6 +29,12 @@ struct JSONLogHandlerTests {
         #expect(line.hasPrefix(#"{"http.status":"201","level":"info","message":"request","nested":{"k":"v"},"#), "keys must be sorted: \(line)")
     }
 
+    @Test func aLaterEntryWinsOverAnEarlierOneAndTheRecordsOwnKeysOverBoth() throws {
+        let fields: [(key: String, value: Logger.MetadataValue)] = [("request.id", "logger"), ("level", "metadata"), ("request.id", "record")]
+        let line = JSONLogHandler.line(fields: fields, level: .warning, message: "m", service: "s", time: "t", source: nil)
+        #expect(line == #"{"level":"warning","message":"m","request.id":"record","service":"s","time":"t"}"#)
+    }
+
     @Test(arguments: ["quote \" backslash \\ slash / tab \t newline \n return \r bell \u{07} nul \u{00}", "ünïcödé ✓ 🛒", ""])
     func stringsRoundTripThroughAnyJSONParser(text: String) throws {
         let line = JSONLogHandler.line(fields: ["text": .string(text)], level: .error, message: text, service: "s", time: "t", source: "File.swift:1")

@@ -47,11 +47,11 @@ enum ForwardedHeaders {
             named.formUnion(tokens(of: value))
         }
         var fields = HTTPFields()
+        fields.reserveCapacity(headers.count + 8)  // room for the gateway's own
         for (name, value) in headers {
-            let lowered = name.lowercased()
-            guard !hopByHop.contains(lowered), !named.contains(lowered),
-                lowered != "x-request-id", let fieldName = HTTPField.Name(name)
-            else { continue }
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            let canonical = fieldName.canonicalName  // lowercased once, by the name itself
+            guard !hopByHop.contains(canonical), !named.contains(canonical), canonical != "x-request-id" else { continue }
             fields.append(HTTPField(name: fieldName, value: value))
         }
         return fields

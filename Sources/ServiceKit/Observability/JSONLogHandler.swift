@@ -29,12 +29,17 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata
+        // Entries in precedence order (a later one wins over an earlier one with its key):
+        // the logger's metadata, the provider's, the record's. No dictionary is merged: the
+        // access log writes a line per request, and merging cost more than writing.
+        var fields: [(key: String, value: Logger.MetadataValue)] = []
+        fields.reserveCapacity(metadata.count + (event.metadata?.count ?? 0) + 5)
+        fields.append(contentsOf: metadata.lazy.map { ($0.key, $0.value) })
         if let provided = metadataProvider?.get() {
-            fields.merge(provided) { _, new in new }
+            fields.append(contentsOf: provided.lazy.map { ($0.key, $0.value) })
         }
         if let extra = event.metadata {
-            fields.merge(extra) { _, new in new }
+            fields.append(contentsOf: extra.lazy.map { ($0.key, $0.value) })
         }
         var line = Self.line(
             fields: fields, level: event.level, message: event.message.description, service: label,
@@ -47,19 +52,33 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// The JSON object of one record (without the newline).
-    static func line(fields: Logger.Metadata, level: Logger.Level, message: String, service: String, time: String, source: String?) -> String {
-        var values = fields
-        values["level"] = .string(level.rawValue)
-        values["message"] = .string(message)
-        values["service"] = .string(service)
-        values["time"] = .string(time)
+    /// The JSON object of one record (without the newline): `fields` (a later entry wins over
+    /// an earlier one with the same key) and the record's own keys, which win over both.
+    static func line(
+        fields: some Sequence<(key: String, value: Logger.MetadataValue)>, level: Logger.Level, message: String, service: String,
+        time: String, source: String?
+    ) -> String {
+        var entries = Array(fields)
+        entries.append(("level", .string(level.rawValue)))
+        entries.append(("message", .string(message)))
+        entries.append(("service", .string(service)))
+        entries.append(("time", .string(time)))
         if let source {
-            values["source"] = .string(source)
+            entries.append(("source", .string(source)))
         }
+        entries.sort { $0.key < $1.key }  // stable: entries with one key keep their order
         var output = ""
         output.reserveCapacity(256)
-        appendObject(values, to: &output)
+        output.append("{")
+        var first = true
+        for (index, entry) in entries.enumerated() where index + 1 == entries.count || entries[index + 1].key != entry.key {
+            if !first { output.append(",") }
+            first = false
+            appendString(entry.key, to: &output)
+            output.append(":")
+            appendValue(entry.value, to: &output)
+        }
+        output.append("}")
         return output
     }
 
