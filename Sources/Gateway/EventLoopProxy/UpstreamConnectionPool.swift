@@ -83,7 +83,9 @@ final class UpstreamConnectionPool: Sendable {
             .channelOption(.autoRead, value: false)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // Every header sent was validated already: the client's by HTTPTypes when
+                    // they were parsed, the gateway's own by construction.
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamConnection(address: address))
                 }
             }
