@@ -72,7 +72,7 @@ extension ConnectionDriver {
                 properties: content.properties, body: content.body,
                 receipt: DeliveryReceipt(channel: channel, channelSerial: serial)
             )
-            if case .terminated = record.subscription.continuation.yield(delivery) {
+            if !record.subscription.sink.deliver(delivery) {
                 try session.reject(deliveryTag: deliveryTag, requeue: true, channel: channel)
             }
         } else {
