@@ -80,6 +80,9 @@ extension ConnectionDriver {
     func connectionLost(reason: String) {
         session = nil
         status.markDisconnected()
+        // Stale with their channels: the broker redelivers those messages.
+        pendingAcks.removeAll()
+        ackCoalescers.removeAll()
         let failedPublishes = publisher.failAll(with: .connectionLost(reason: reason))
         consumerIDByChannel.removeAll()
         let now = ContinuousClock.now

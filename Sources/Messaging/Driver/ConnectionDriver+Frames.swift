@@ -74,10 +74,12 @@ extension ConnectionDriver {
             )
             if !record.subscription.sink.deliver(delivery) {
                 try session.reject(deliveryTag: deliveryTag, requeue: true, channel: channel)
+                settledIndividually(deliveryTag, channel: channel, serial: serial)
             }
         } else {
             // Its consumer is gone: give the message back for someone else.
             try session.reject(deliveryTag: deliveryTag, requeue: true, channel: channel)
+            settledIndividually(deliveryTag, channel: channel, serial: serial)
         }
     }
 
