@@ -5,11 +5,12 @@ import Synchronization
 ///
 /// One watchdog instead of a timer per message: a `Task.sleep` racing each handler costs a
 /// timer registration, two extra tasks and a cross-thread wake-up per message, which a
-/// no-op handler's whole run does not (see BENCHMARKS.md).
+/// no-op handler's whole run does not (see BENCHMARKS.md). And no task per run either: the
+/// handler runs in the caller's task, which the watchdog cancels when the deadline passes.
 final class DeadlineWatchdog: Sendable {
     private struct Run {
         let deadline: ContinuousClock.Instant
-        let cancel: @Sendable () -> Void
+        let task: RunningTask?
     }
 
     private struct State {
@@ -25,23 +26,21 @@ final class DeadlineWatchdog: Sendable {
         self.tick = tick
     }
 
-    /// Runs `body` in a task of its own that is cancelled once `deadline` passes (and when
-    /// the calling task is cancelled); returns its value and whether the deadline cut it short.
+    /// Runs `body` in the calling task, and cancels that task if `deadline` passes before
+    /// `body` returns; returns `body`'s value and whether the deadline cut it short.
     ///
-    /// The task is unstructured only so that the watchdog can cancel it alone; it is awaited
-    /// right here and cancelled with its caller, so it never outlives this call.
-    func run<T: Sendable>(until deadline: ContinuousClock.Instant, _ body: @escaping @Sendable () async -> T) async -> (value: T, expired: Bool) {
-        let task = Task { await body() }
-        let id = state.withLock { state in
-            state.nextID += 1
-            state.running[state.nextID] = Run(deadline: deadline, cancel: { task.cancel() })
-            return state.nextID
+    /// A task stays cancelled: after an expired run, the caller must let its task end (and
+    /// carry on in a new one). A run that ends after its deadline, but before the watchdog's
+    /// next tick, is not expired.
+    func run<T>(until deadline: ContinuousClock.Instant, _ body: () async -> T) async -> (value: T, expired: Bool) {
+        let id = withUnsafeCurrentTask { task in
+            state.withLock { state in
+                state.nextID += 1
+                state.running[state.nextID] = Run(deadline: deadline, task: task.map(RunningTask.init))
+                return state.nextID
+            }
         }
-        let value = await withTaskCancellationHandler {
-            await task.value
-        } onCancel: {
-            task.cancel()
-        }
+        let value = await body()
         let expired = state.withLock { state in
             state.running[id] = nil
             return state.expired.remove(id) != nil
@@ -58,15 +57,24 @@ final class DeadlineWatchdog: Sendable {
                 return
             }
             let now = ContinuousClock.now
-            let overdue = state.withLock { state in
-                let overdue = state.running.filter { $0.value.deadline <= now }
-                for id in overdue.keys {
+            state.withLock { state in
+                for (id, run) in state.running where run.deadline <= now {
                     state.running[id] = nil
                     state.expired.insert(id)
+                    // Under the lock: the run cannot have returned, so its task is alive. The
+                    // task's cancellation handlers run here; none of them calls the watchdog.
+                    run.task?.task.cancel()
                 }
-                return overdue.values.map(\.cancel)
             }
-            for cancel in overdue { cancel() }
         }
     }
+}
+
+/// The task a handler runs in, for the watchdog to cancel.
+///
+/// `@unchecked Sendable`: `UnsafeCurrentTask` is not `Sendable` because it must not be used
+/// after its task has ended. The watchdog keeps it only between registering a run and removing
+/// it, both in `run` (so within the task's life), and cancels it only under the same lock.
+private struct RunningTask: @unchecked Sendable {
+    let task: UnsafeCurrentTask
 }

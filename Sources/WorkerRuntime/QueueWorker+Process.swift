@@ -13,8 +13,19 @@ extension QueueWorker {
         case deadLetter(reason: String)
     }
 
-    /// Handles one delivery or one batch, then settles each delivery by its own result.
-    func process(_ deliveries: [Delivery]) async {
+    /// One delivery or batch after its handler ran: what to settle.
+    struct HandledWork: Sendable {
+        let deliveries: [Delivery]
+        let contexts: [MessageContext]
+        /// One per delivery.
+        let results: [Result<Void, any Error>]
+        /// The handler passed its deadline: the watchdog cancelled the calling task.
+        let expired: Bool
+    }
+
+    /// Runs the handler on one delivery or one batch, in the calling task, under the deadline
+    /// watchdog. After an expired run the task is cancelled for good (see ``DeadlineWatchdog``).
+    func handle(_ deliveries: [Delivery]) async -> HandledWork {
         let start = ContinuousClock.now
         let deadline = start + settings.handlerTimeout
         let contexts = deliveries.map { context(for: $0, deadline: deadline) }
@@ -26,16 +37,19 @@ extension QueueWorker {
             for _ in deliveries { metrics.finished() }
         }
 
-        let run = await watchdog.run(until: deadline) { [invoker] in await invoker.invoke(deliveries, contexts: contexts) }
+        let run = await watchdog.run(until: deadline) { await invoker.invoke(deliveries, contexts: contexts) }
         let results = run.expired
             ? Array(repeating: .failure(HandlerTimeout(seconds: settings.handlerTimeout.components.seconds)), count: deliveries.count)
             : run.value
-        if Task.isCancelled {
-            logger.warning("handler abandoned at shutdown; the broker will redeliver", metadata: ["messages": "\(deliveries.count)"])
-            return
+        if run.expired || !Task.isCancelled {
+            metrics.handlerDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
         }
-        metrics.handlerDuration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
-        for (delivery, (result, context)) in zip(deliveries, zip(results, contexts)) {
+        return HandledWork(deliveries: deliveries, contexts: contexts, results: results, expired: run.expired)
+    }
+
+    /// Settles each delivery of `work` by its own result.
+    func settle(_ work: HandledWork) async {
+        for (delivery, (result, context)) in zip(work.deliveries, zip(work.results, work.contexts)) {
             await settle(delivery, outcome(of: result, attempt: delivery.attempt), context: context)
         }
     }

@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Contracts
 import Foundation
 import Synchronization
@@ -10,6 +9,12 @@ import ServiceLifecycle
 /// Consumes one queue and runs its handler on each delivery (or batch of deliveries), up to
 /// `concurrency` at once, then settles each delivery on its own: ack, retry through the delay
 /// queue, or dead-letter.
+///
+/// The handlers run in `concurrency` long-lived slots (tasks of the worker's task group), each
+/// taking the next delivery (or batch) from the consumer's ``DeliveryInbox``, handling and
+/// settling it, and taking the next: no task per message. A handler that passes its deadline
+/// has its slot's task cancelled; that slot ends and a new one settles the delivery and
+/// carries on (see QueueWorker+Slots.swift).
 ///
 /// On graceful shutdown it stops consuming, lets what is in flight finish (within the grace
 /// period), settles it, and returns; whatever did not finish stays unacknowledged and the
@@ -60,7 +65,7 @@ public struct QueueWorker: Service {
             logger.warning("queues.yaml asks for batches, but this handler takes one message at a time")
         }
         try await connection.declare(policy.declarations)
-        let deliveries = connection.consume(queue: policy.name, prefetch: policy.prefetch)
+        let inbox = connection.subscribe(queue: policy.name, prefetch: policy.prefetch)
         logger.info(
             "consuming",
             metadata: [
@@ -81,70 +86,19 @@ public struct QueueWorker: Service {
                 stopping.set()
                 await connection.cancelConsumers()
             }
-            if let batch {
-                await consume(deliveries.chunks(ofCount: batch.size, or: .repeating(every: batch.wait)), stopping: stopping)
-            } else {
-                await consume(deliveries.map { [$0] }, stopping: stopping)
-            }
+            await consume(inbox, stopping: stopping)
             group.cancelAll()
         }
+        // A no-op after a graceful stop (the consumer has ended); if the worker was cancelled
+        // instead, the consumer stops and the broker requeues what was not acked.
+        inbox.cancel()
         logger.info("stopped consuming")
     }
 
     /// Hands deliveries that will not be handled back to the broker.
-    private func requeue(_ deliveries: [Delivery]) async {
+    func requeue(_ deliveries: [Delivery]) async {
         for delivery in deliveries {
             try? await connection.reject(delivery, requeue: true)
-        }
-    }
-
-    /// What finished in the handler task group.
-    private enum Finished: Sendable {
-        case handled
-        case gracePeriodOver
-    }
-
-    /// Runs up to `concurrency` batches at once until `batches` ends, then waits for the ones
-    /// in flight, at most the grace period. Once stopping, deliveries that arrived but did not
-    /// start are handed back to the broker at once (for another consumer), not handled.
-    private func consume<Batches: AsyncSequence & Sendable>(_ batches: Batches, stopping: StoppingFlag) async
-    where Batches.Element == [Delivery] {
-        await withTaskGroup(of: Finished.self) { group in
-            var running = 0
-            do {
-                for try await deliveries in batches {
-                    if stopping.isSet {
-                        await requeue(deliveries)
-                        continue
-                    }
-                    if running >= policy.concurrency, await group.next() != nil {
-                        running -= 1
-                    }
-                    running += 1
-                    group.addTask {
-                        await process(deliveries)
-                        return .handled
-                    }
-                }
-            } catch {
-                logger.error("the delivery stream failed", metadata: ["error": "\(error)"])
-            }
-            guard running > 0 else { return }
-            logger.info("waiting for messages in flight", metadata: ["in_flight": "\(running)"])
-            group.addTask { [gracePeriod = settings.shutdownGracePeriod] in
-                try? await Task.sleep(for: gracePeriod)
-                return .gracePeriodOver
-            }
-            while running > 0, let finished = await group.next() {
-                switch finished {
-                case .handled:
-                    running -= 1
-                case .gracePeriodOver:
-                    logger.warning("grace period over: abandoning unfinished messages to redelivery", metadata: ["in_flight": "\(running)"])
-                    group.cancelAll()
-                }
-            }
-            group.cancelAll()
         }
     }
 }

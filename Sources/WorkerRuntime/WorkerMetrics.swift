@@ -30,6 +30,11 @@ struct WorkerMetrics: Sendable {
     func finished() {
         inFlightGauge.record(inFlight.value.subtract(1, ordering: .relaxed).newValue)
     }
+
+    /// The deliveries whose handler is running now.
+    var inFlightCount: Int {
+        inFlight.value.load(ordering: .relaxed)
+    }
 }
 
 /// The number of deliveries being handled now.

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Messaging
 import RedisStore
+import Synchronization
 import Testing
 import WorkerRuntime
 
@@ -130,6 +131,56 @@ struct WorkerRuntimeTests {
             }
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await connection.queueState(policy.deadLetterQueue)?.messageCount == 0)
+        }
+    }
+
+    /// Hangs on the first attempt of job 1 (until cancelled); handles everything else at once.
+    struct HangingHandler: WorkerHandler {
+        let log: HandlerLog
+        let attempts = AttemptLog()
+
+        final class AttemptLog: Sendable {
+            private let values = Mutex<[Int]>([])
+            func append(_ attempt: Int) { values.withLock { $0.append(attempt) } }
+            var all: [Int] { values.withLock { $0 } }
+        }
+
+        func handle(_ job: TestJob, context: MessageContext) async throws {
+            log.started(job.id)
+            defer { log.markFinished() }
+            if job.id == 1 {
+                attempts.append(context.attempt)
+                if context.attempt == 1 {
+                    try await Task.sleep(for: .seconds(60))
+                }
+            }
+        }
+    }
+
+    @Test("a handler past its deadline is cancelled, its message retried, and the worker carries on with a new slot")
+    func handlerTimeoutRetriesAndCarriesOn() async throws {
+        let policy = RuntimeHarness.policy("timeout", concurrency: 1)
+        let log = HandlerLog()
+        let connection = try RuntimeHarness.connection("timeout")
+        let handler = HangingHandler(log: log)
+        var settings = RuntimeHarness.settings
+        settings.handlerTimeout = .seconds(1)
+        let worker = QueueWorker(policy: policy, connection: connection, handler: handler, settings: settings, logger: MessagingTestBroker.logger)
+        try await RuntimeHarness.run(connection, worker, declaring: policy) { connection in
+            try await RuntimeHarness.publish([TestJob(id: 1)], to: policy.name, on: connection)
+            try await RuntimeHarness.waitUntil("the hanging handler runs") { log.calls(1) == 1 }
+            try await RuntimeHarness.publish((2...6).map { TestJob(id: $0) }, to: policy.name, on: connection)
+            let start = ContinuousClock.now
+            // One slot: the others can only run once the hanging one is cut short and replaced.
+            try await RuntimeHarness.waitUntil("the other jobs are handled") { (2...6).allSatisfy { log.calls($0) == 1 } }
+            #expect(ContinuousClock.now - start < .seconds(5))
+            try await RuntimeHarness.waitUntil("job 1 is retried and succeeds") { log.calls(1) == 2 }
+            #expect(handler.attempts.all == [1, 2])
+            try await RuntimeHarness.waitUntil("every queue is empty") {
+                try await connection.queueState(policy.name)?.messageCount == 0
+            }
+            #expect(try await connection.queueState(policy.deadLetterQueue)?.messageCount == 0)
+            #expect(log.startedCount == log.finishedCount, "the cancelled handler returned")
         }
     }
 

@@ -16,11 +16,29 @@ extension AMQPConnection {
                 _ = mailbox.submit(.unsubscribe(consumerID: id))
             }
         }
-        let subscription = ConsumerSubscription(id: id, queue: queue, prefetch: prefetch, continuation: continuation)
+        let subscription = ConsumerSubscription(id: id, queue: queue, prefetch: prefetch, sink: .stream(continuation))
         if !mailbox.submit(.subscribe(subscription)) {
             continuation.finish()
         }
         return stream
+    }
+
+    /// Subscribes to `queue` like ``consume(queue:prefetch:)``, but hands the deliveries over
+    /// through a ``DeliveryInbox``, from which several tasks can take them directly: the hot
+    /// path of a worker, without a task in between that reads a stream and passes each
+    /// delivery on. The inbox finishes after ``cancelConsumers()`` or shutdown;
+    /// ``DeliveryInbox/cancel()`` cancels the consumer, and its unacknowledged deliveries go
+    /// back to the queue.
+    public func subscribe(queue: String, prefetch: UInt16) -> DeliveryInbox {
+        let id = nextConsumerID()
+        let inbox = DeliveryInbox { [mailbox] in
+            _ = mailbox.submit(.unsubscribe(consumerID: id))
+        }
+        let subscription = ConsumerSubscription(id: id, queue: queue, prefetch: prefetch, sink: .inbox(inbox))
+        if !mailbox.submit(.subscribe(subscription)) {
+            inbox.finish()
+        }
+        return inbox
     }
 
     /// Stops every consumer (graceful shutdown, step 1): `basic.cancel` on each, then their

@@ -4,12 +4,38 @@ enum Settlement: Sendable {
     case reject(requeue: Bool)
 }
 
-/// A consumer registered with ``AMQPConnection/consume(queue:prefetch:)``.
+/// A consumer registered with ``AMQPConnection/consume(queue:prefetch:)`` or
+/// ``AMQPConnection/subscribe(queue:prefetch:)``.
 struct ConsumerSubscription: Sendable {
     let id: UInt64
     let queue: String
     let prefetch: UInt16
-    let continuation: AsyncStream<Delivery>.Continuation
+    let sink: DeliverySink
+}
+
+/// Where a consumer's deliveries go.
+enum DeliverySink: Sendable {
+    case stream(AsyncStream<Delivery>.Continuation)
+    case inbox(DeliveryInbox)
+
+    /// Passes `delivery` on; false if the consumer side is gone (give it back to the broker).
+    func deliver(_ delivery: Delivery) -> Bool {
+        switch self {
+        case .stream(let continuation):
+            if case .terminated = continuation.yield(delivery) { return false }
+            return true
+        case .inbox(let inbox):
+            return inbox.append(delivery)
+        }
+    }
+
+    /// No more deliveries.
+    func finish() {
+        switch self {
+        case .stream(let continuation): continuation.finish()
+        case .inbox(let inbox): inbox.finish()
+        }
+    }
 }
 
 /// Work a caller hands to the driver thread, with the continuation the thread resumes.
@@ -69,7 +95,7 @@ enum ConnectionCommand: Sendable {
         case .deleteQueue(_, _, let continuation): continuation.resume(throwing: error)
         case .get(_, _, let continuation): continuation.resume(throwing: error)
         case .settle(_, _, _, let continuation): continuation?.resume()
-        case .subscribe(let subscription): subscription.continuation.finish()
+        case .subscribe(let subscription): subscription.sink.finish()
         case .unsubscribe: break
         case .cancelConsumers(let continuation): continuation.resume()
         }

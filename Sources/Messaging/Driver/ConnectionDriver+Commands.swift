@@ -10,6 +10,13 @@ extension ConnectionDriver {
             queued.insert(command, at: 0)
             return
         }
+        if case .settle(let receipt, let deliveryTag, .ack, nil) = command {
+            // Sent at the end of the turn, with the others (see ``sendPendingAcks()``).
+            pendingAcks.append((receipt, deliveryTag))
+            return
+        }
+        // Everything else keeps its order after the acks before it.
+        try sendPendingAcks()
         switch command {
         case .publish(let messages, _, let continuation):
             try publish(messages, batch: PublishBatch(count: messages.count, continuation: continuation), on: session)
@@ -114,6 +121,7 @@ extension ConnectionDriver {
         case .reject(let requeue):
             try session.reject(deliveryTag: deliveryTag, requeue: requeue, channel: receipt.channel)
         }
+        settledIndividually(deliveryTag, channel: receipt.channel, serial: receipt.channelSerial)
     }
 
     /// Resumes `continuation` with `body`'s value or error; rethrows a dead connection.

@@ -80,12 +80,15 @@ extension ConnectionDriver {
     func connectionLost(reason: String) {
         session = nil
         status.markDisconnected()
+        // Stale with their channels: the broker redelivers those messages.
+        pendingAcks.removeAll()
+        ackCoalescers.removeAll()
         let failedPublishes = publisher.failAll(with: .connectionLost(reason: reason))
         consumerIDByChannel.removeAll()
         let now = ContinuousClock.now
         for (id, record) in consumers {
             if case .cancelling = record.state {
-                record.subscription.continuation.finish()
+                record.subscription.sink.finish()
                 consumers[id] = nil
             } else {
                 consumers[id]?.channel = nil
@@ -131,9 +134,9 @@ extension ConnectionDriver {
             case .subscribe(let subscription):
                 register(subscription)
             case .unsubscribe(let id):
-                consumers.removeValue(forKey: id)?.subscription.continuation.finish()
+                consumers.removeValue(forKey: id)?.subscription.sink.finish()
             case .cancelConsumers(let continuation):
-                for record in consumers.values { record.subscription.continuation.finish() }
+                for record in consumers.values { record.subscription.sink.finish() }
                 consumers.removeAll()
                 continuation.resume()
             default:

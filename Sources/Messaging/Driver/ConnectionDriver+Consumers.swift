@@ -28,7 +28,7 @@ extension ConnectionDriver {
     /// Records a new consumer, to be subscribed now or at the next connect.
     func register(_ subscription: ConsumerSubscription) {
         guard case .running = phase else {
-            subscription.continuation.finish()
+            subscription.sink.finish()
             return
         }
         consumers[subscription.id] = ConsumerRecord(subscription: subscription, state: .waiting(retryAt: .now))
@@ -105,7 +105,7 @@ extension ConnectionDriver {
         guard var record = consumers[id] else { return }
         record.channel = nil
         if case .cancelling = record.state {
-            record.subscription.continuation.finish()
+            record.subscription.sink.finish()
             consumers[id] = nil
             return
         }
@@ -117,7 +117,7 @@ extension ConnectionDriver {
     /// deliveries go back to the queue) and end the stream.
     func unsubscribe(consumerID id: UInt64) throws(SessionError) {
         guard let record = consumers.removeValue(forKey: id) else { return }
-        defer { record.subscription.continuation.finish() }
+        defer { record.subscription.sink.finish() }
         guard let session, let channel = record.channel, session.serial(of: channel) != nil else { return }
         consumerIDByChannel[channel] = nil
         do {
@@ -151,7 +151,7 @@ extension ConnectionDriver {
         }
         try readAvailableFrames(budget: Int.max)
         for record in consumers.values {
-            record.subscription.continuation.finish()
+            record.subscription.sink.finish()
             if let channel = record.channel { consumerIDByChannel[channel] = nil }
         }
         logger.info("AMQP consumers cancelled", metadata: ["amqp.consumers": "\(consumers.count)"])

@@ -72,12 +72,14 @@ extension ConnectionDriver {
                 properties: content.properties, body: content.body,
                 receipt: DeliveryReceipt(channel: channel, channelSerial: serial)
             )
-            if case .terminated = record.subscription.continuation.yield(delivery) {
+            if !record.subscription.sink.deliver(delivery) {
                 try session.reject(deliveryTag: deliveryTag, requeue: true, channel: channel)
+                settledIndividually(deliveryTag, channel: channel, serial: serial)
             }
         } else {
             // Its consumer is gone: give the message back for someone else.
             try session.reject(deliveryTag: deliveryTag, requeue: true, channel: channel)
+            settledIndividually(deliveryTag, channel: channel, serial: serial)
         }
     }
 

@@ -16,7 +16,7 @@ extension ConnectionDriver {
                 connectionLost(reason: Self.reason(error))
             }
         }
-        for record in consumers.values { record.subscription.continuation.finish() }
+        for record in consumers.values { record.subscription.sink.finish() }
         consumers.removeAll()
     }
 
@@ -46,7 +46,7 @@ extension ConnectionDriver {
         let leftovers = queued + mailbox.close()
         queued.removeAll()
         for command in leftovers { command.fail(.shutdown) }
-        for record in consumers.values { record.subscription.continuation.finish() }
+        for record in consumers.values { record.subscription.sink.finish() }
         consumers.removeAll()
         logger.info("AMQP connection closed")
     }

@@ -39,6 +39,10 @@ final class ConnectionDriver {
     var consumers: [UInt64: ConsumerRecord] = [:]
     var consumerIDByChannel: [UInt16: UInt64] = [:]
     var publisher = PublishTracker()
+    /// Acks nobody waits for, taken from the mailbox this turn and not sent yet.
+    var pendingAcks: [(receipt: DeliveryReceipt, deliveryTag: UInt64)] = []
+    /// Per channel: which of its acks can go out as one (see ``AckCoalescer``).
+    var ackCoalescers: [UInt16: AckCoalescer] = [:]
     var reconnectAttempt = 0
     private var lastChannelSerial: UInt64 = 0
 
@@ -81,11 +85,18 @@ final class ConnectionDriver {
 
     /// One turn of the connected loop: commands, frames, due consumer retries, then waiting.
     private func service(_ session: AMQPSession) throws(SessionError) {
-        queued.append(contentsOf: mailbox.takeAll())
-        while !queued.isEmpty {
-            let command = queued.removeFirst()
-            try execute(command)
+        let commands = queued + mailbox.takeAll()
+        queued.removeAll()
+        for (index, command) in commands.enumerated() {
+            do {
+                try execute(command)
+            } catch {
+                // The connection is gone: the rest wait for the next one.
+                queued = Array(commands[(index + 1)...]) + queued
+                throw error
+            }
         }
+        try sendPendingAcks()
         try readAvailableFrames(budget: 1024)
         try retryDueConsumers()
         session.releaseBuffers()
@@ -104,7 +115,7 @@ final class ConnectionDriver {
     /// Nothing left to wait for before closing: no unconfirmed publish, no queued command
     /// (an ack submitted without waiting is sent before the connection closes).
     private var isDrained: Bool {
-        publisher.count == 0 && queued.isEmpty && mailbox.isEmpty
+        publisher.count == 0 && queued.isEmpty && pendingAcks.isEmpty && mailbox.isEmpty
     }
 
     /// Waits until the socket (if any) is readable, a command arrives, or `timeout` passes;

@@ -51,9 +51,10 @@ extension AMQPSession {
         try checkLastReply(channel: channel, operation: "basic.cancel")
     }
 
-    /// Acknowledges one delivery.
-    func ack(deliveryTag: UInt64, channel: UInt16) throws(SessionError) {
-        let status = amqp_basic_ack(state, channel, deliveryTag, 0)
+    /// Acknowledges one delivery, or (`multiple`) every outstanding delivery of the channel up
+    /// to and including `deliveryTag`.
+    func ack(deliveryTag: UInt64, multiple: Bool = false, channel: UInt16) throws(SessionError) {
+        let status = amqp_basic_ack(state, channel, deliveryTag, multiple ? 1 : 0)
         guard status == AMQP_STATUS_OK.rawValue else {
             throw .connection(reason: "basic.ack: \(Self.describe(status: status))")
         }
