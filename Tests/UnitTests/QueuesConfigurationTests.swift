@@ -33,8 +33,9 @@ struct QueuesConfigurationTests {
         #expect(clearCart.concurrency == 8)
 
         let sendEmail = try configuration.policy(for: "send-email")
-        #expect(sendEmail.prefetch == 16)
-        #expect(sendEmail.concurrency == 4)
+        #expect(sendEmail.prefetch == 128)
+        #expect(sendEmail.concurrency == 2)
+        #expect(sendEmail.batch == BatchPolicy(size: 32, wait: .milliseconds(50)))
     }
 
     @Test("nested backoff keys override one by one; batch overlays and can be switched off")

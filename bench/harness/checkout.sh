@@ -8,7 +8,9 @@
 # it is (checkout charges, and update-inventory reserves and commits, up to `batch.size`
 # orders per transaction), and `unbatched`, the same with `batch: null` for both, checkout at
 # prefetch 32 and concurrency 16 and update-inventory at concurrency 4: the policies they had
-# before batching (one order per transaction, several at a time).
+# before batching (one order per transaction, several at a time). A third variant,
+# `email-unbatched`, is `batched` with send-email one email per message (concurrency 4), as it
+# was before its batches.
 #
 # The pipeline's orders are seeded straight into the database (order, line, history, as the
 # orders service stores them) and their `order.placed` messages published by raw-publisher:
@@ -53,7 +55,21 @@ with open(sys.argv[2], "w") as out:
 PY
       printf '%s\n' "$file"
       ;;
-    *) die "unknown checkout variant '$variant' (batched, unbatched)" ;;
+    email-unbatched)
+      # queues.yaml with send-email as it was before its batches: one email per message, four at
+      # a time (two email-log commits per email), the rest as queues.yaml says.
+      file=$BENCH_RESULTS/queues-email-unbatched.yaml
+      "$SYSTEM_PYTHON" - "$REPO_ROOT/queues.yaml" "$file" <<'PY'
+import sys, yaml
+config = yaml.safe_load(open(sys.argv[1]))
+config["queues"]["send-email"] = {"concurrency": 4, "batch": None}
+with open(sys.argv[2], "w") as out:
+    out.write("# Written by scripts/bench: queues.yaml without send-email's batches.\n")
+    yaml.safe_dump(config, out, sort_keys=False)
+PY
+      printf '%s\n' "$file"
+      ;;
+    *) die "unknown checkout variant '$variant' (batched, unbatched, email-unbatched)" ;;
   esac
 }
 

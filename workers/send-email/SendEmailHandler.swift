@@ -1,58 +1,36 @@
 import Contracts
 import EmailsCore
-import Mail
 import WorkerRuntime
 
-/// Renders an email, sends it over SMTP and records it in the email log, once per
-/// idempotency key. (If the process dies between the SMTP answer and the log update, the
-/// email is sent again on redelivery, with the same Message-ID so mail clients fold the two.)
-struct SendEmailHandler: WorkerHandler {
-    let log: EmailLog
-    let renderer: EmailRenderer
-    let mailer: SMTPMailer
-    let sender: MailAddress
+/// Sends emails a batch at a time through an ``EmailDispatcher``: each email once per
+/// idempotency key, the batch's email log writes in two statements (two commits) whatever
+/// its size. Each message is settled on its own: one that cannot be composed, or that the SMTP
+/// server refuses for good, is dead-lettered; one whose send failed for now is retried alone.
+struct SendEmailHandler: BatchWorkerHandler {
+    let dispatcher: EmailDispatcher
 
-    func handle(_ request: SendEmail, context: MessageContext) async throws {
-        var context = context
-        context.logger[metadataKey: "email.key"] = "\(request.idempotencyKey)"
-        context.logger[metadataKey: "email.template"] = "\(request.template.rawValue)"
-        let recipient: MailAddress
-        let rendered: RenderedEmail
-        do {
-            recipient = try MailAddress(parsing: request.to)
-            rendered = try renderer.render(request.template, variables: request.variables)
-        } catch {
-            throw PermanentFailure("cannot compose the email: \(error)")
-        }
-        let entry = try await log.beginAttempt(
-            idempotencyKey: request.idempotencyKey,
-            recipient: recipient.address,
-            template: request.template.rawValue,
-            subject: rendered.subject,
-            messageDomain: sender.domain
-        )
-        guard entry.status != .sent else {
-            context.logger.info("email already sent; not sending it again")
-            return
-        }
-        let message = MailMessage(
-            from: sender,
-            to: [recipient],
-            subject: rendered.subject,
-            textBody: rendered.text,
-            htmlBody: rendered.html,
-            messageID: entry.messageId
-        )
-        do {
-            try await mailer.send(message)
-        } catch let error as MailError {
-            try? await log.markFailed(id: entry.id, reason: error.description)
-            if !error.isTransient {
-                throw PermanentFailure("the SMTP server refused the email: \(error)")
+    func handle(_ batch: [BatchItem<SendEmail>]) async throws -> BatchFailures {
+        var failures = BatchFailures()
+        let results = try await dispatcher.dispatch(batch.map(\.message))
+        for (index, (item, result)) in zip(batch, results).enumerated() {
+            var logger = item.context.logger
+            logger[metadataKey: "email.key"] = "\(item.message.idempotencyKey)"
+            logger[metadataKey: "email.template"] = "\(item.message.template.rawValue)"
+            switch result {
+            case .success(.sent(let entryId)):
+                logger.info("email sent", metadata: ["email.id": "\(entryId)"])
+            case .success(.alreadySent(let entryId)):
+                logger.info("email already sent; not sending it again", metadata: ["email.id": "\(entryId)"])
+            case .failure(let error) where error.isPermanent:
+                failures.record(PermanentFailure(error.description), at: index)
+            case .failure(.notSent(_, let cause)):
+                // The SMTP error itself, so an unreachable server counts as an outage (no attempt used up).
+                logger.warning("email not sent; it will be retried", metadata: ["error": "\(cause)"])
+                failures.record(cause, at: index)
+            case .failure(let error):
+                failures.record(error, at: index)
             }
-            throw error
         }
-        try await log.markSent(id: entry.id)
-        context.logger.info("email sent", metadata: ["email.id": "\(entry.id)"])
+        return failures
     }
 }
