@@ -18,15 +18,13 @@ let swiftSettings: [SwiftSetting] = [
 ///   built with `-Xswiftc -Xfrontend -Xswiftc -function-sections` (the Dockerfile, scripts/bench).
 /// - Packed relative relocations (DT_RELR, glibc 2.36): 3.5 MB of `.rela.dyn` the dynamic
 ///   loader reads at every start become a few kilobytes.
-/// - No `--export-dynamic` (which `-static-stdlib` adds): nothing loads code that links back
-///   against a worker, and exporting its 50 000 symbols costs the loader's symbol lookups pages
-///   of `.dynsym`, `.dynstr` and `.gnu.hash`.
+/// The symbols stay exported (`-static-stdlib` links with `--export-dynamic`): without them RSS
+/// was 3 MB lower but the first ack 10-50 ms later (BENCHMARKS.md).
 let workerLinkerSettings: [LinkerSetting] = [
     .unsafeFlags(
         [
             "-use-ld=lld",
             "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
-            "-Xlinker", "--no-export-dynamic",
             "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/workers/startup.order",
             "-Xlinker", "--no-warn-symbol-ordering",
         ],
