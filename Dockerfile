@@ -15,7 +15,9 @@ COPY Package.swift ./
 RUN swift package resolve
 
 COPY . .
-RUN swift build -c release --static-swift-stdlib
+# The Swift runtime and Foundation linked statically, and a section per Swift function: the
+# workers' link puts the functions they run at start-up first (Package.swift, workers/startup.order).
+RUN swift build -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections
 
 # Stage every executable product of Package.swift, and the resource bundles next to them
 # (Bundle.module looks for <package>_<target>.resources beside the executable).

@@ -8,6 +8,30 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// How the workers' release executables are linked, for their idle memory (issue 3; BENCHMARKS.md,
+/// "Cold start and memory"). Most of a worker's resident memory is pages of its own executable,
+/// and the kernel maps up to 16 neighbouring pages with each page a process touches (fault-around).
+/// - ld.lld with `workers/startup.order` (written by `scripts/startup-order`): the functions the
+///   workers run from exec to their first acked message come first in `.text`, instead of spread
+///   over 30 MB of code. It orders what was compiled into a section per function: the Swift
+///   runtime, stdlib and Foundation, and the package's and its dependencies' Swift code when
+///   built with `-Xswiftc -Xfrontend -Xswiftc -function-sections` (the Dockerfile, scripts/bench).
+/// - Packed relative relocations (DT_RELR, glibc 2.36): 3.5 MB of `.rela.dyn` the dynamic
+///   loader reads at every start become a few kilobytes.
+/// The symbols stay exported (`-static-stdlib` links with `--export-dynamic`): without them RSS
+/// was 3 MB lower but the first ack 10-50 ms later (BENCHMARKS.md).
+let workerLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=lld",
+            "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+            "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/workers/startup.order",
+            "-Xlinker", "--no-warn-symbol-ordering",
+        ],
+        .when(configuration: .release)
+    ),
+]
+
 let package = Package(
     name: "shop",
     platforms: [.macOS(.v15)],
@@ -210,16 +234,28 @@ let package = Package(
 
         // MARK: Workers: one executable per queue, each a serverless-style function
 
-        .executableTarget(name: "checkout", dependencies: ["WorkerRuntime", "OrdersCore"], path: "workers/checkout", swiftSettings: swiftSettings),
-        .executableTarget(name: "update-inventory", dependencies: ["WorkerRuntime", "CatalogCore"], path: "workers/update-inventory", swiftSettings: swiftSettings),
-        .executableTarget(name: "clear-cart", dependencies: ["WorkerRuntime", "CartCore"], path: "workers/clear-cart", swiftSettings: swiftSettings),
-        .executableTarget(name: "send-email", dependencies: ["WorkerRuntime", "EmailsCore"], path: "workers/send-email", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "checkout", dependencies: ["WorkerRuntime", "OrdersCore"], path: "workers/checkout",
+            swiftSettings: swiftSettings, linkerSettings: workerLinkerSettings
+        ),
+        .executableTarget(
+            name: "update-inventory", dependencies: ["WorkerRuntime", "CatalogCore"], path: "workers/update-inventory",
+            swiftSettings: swiftSettings, linkerSettings: workerLinkerSettings
+        ),
+        .executableTarget(
+            name: "clear-cart", dependencies: ["WorkerRuntime", "CartCore"], path: "workers/clear-cart",
+            swiftSettings: swiftSettings, linkerSettings: workerLinkerSettings
+        ),
+        .executableTarget(
+            name: "send-email", dependencies: ["WorkerRuntime", "EmailsCore"], path: "workers/send-email",
+            swiftSettings: swiftSettings, linkerSettings: workerLinkerSettings
+        ),
 
         // MARK: Benchmarks (scripts/bench, BENCHMARKS.md)
 
         .executableTarget(
             name: "bench-noop-worker", dependencies: ["WorkerRuntime", "ServiceKit", "Messaging", "Contracts"], path: "bench/noop-worker",
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings, linkerSettings: workerLinkerSettings
         ),
 
         // MARK: Tests

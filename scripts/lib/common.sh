@@ -169,3 +169,7 @@ case ${SWIFT_CONFIGURATION:=debug} in
   *) die "SWIFT_CONFIGURATION must be debug or release, not '$SWIFT_CONFIGURATION'" ;;
 esac
 SWIFT_BUILD_FLAGS=(-c "$SWIFT_CONFIGURATION")
+# What a release build adds for production, as the Dockerfile builds it: the Swift runtime and
+# Foundation linked statically, and a section per Swift function, which the workers' link
+# orders by workers/startup.order (Package.swift, workerLinkerSettings; scripts/startup-order).
+PRODUCTION_SWIFT_BUILD_FLAGS=(--static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections)
