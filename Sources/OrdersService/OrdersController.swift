@@ -32,7 +32,8 @@ struct OrdersController: Sendable {
     /// payment method and shipping address, into a `pending` order, publishes `order.placed`
     /// and answers `202` once the broker confirmed it. If the broker does not confirm, the order
     /// is marked `failed` (it never held stock) and the answer is `503`: no caller is told
-    /// "accepted" for an order that is not on its way.
+    /// "accepted" for an order that is not on its way, nor "unavailable" for one that is
+    /// (``failUnqueuedOrder(_:logger:)``).
     ///
     /// With an `Idempotency-Key` header the key is stored with the order: the same key and body
     /// answer the same order again (`202`, `Idempotent-Replayed: true`); the same key with
@@ -88,7 +89,9 @@ struct OrdersController: Sendable {
             )
         } catch {
             logger.error("order.placed not confirmed by the broker; failing the order", metadata: ["error": "\(error)"])
-            _ = try? await orders.transition(order.id, from: [.pending], to: .failed, reason: "could not be queued for processing")
+            if let proceeding = await failUnqueuedOrder(order, logger: logger) {
+                return JSONResponse(proceeding.dto, status: .accepted, headers: [.location: "/orders/\(orderId)"])
+            }
             if let idempotency {
                 // Let the client retry with the same key.
                 try? await orders.forget(userId: identity.userId, key: idempotency.key)
@@ -100,6 +103,29 @@ struct OrdersController: Sendable {
             metadata: ["order.total": "\(total.formatted)", "order.lines": "\(dto.lines.count)", "idempotent": "\(idempotency != nil)"]
         )
         return JSONResponse(dto, status: .accepted, headers: [.location: "/orders/\(orderId)"])
+    }
+
+    /// After an unconfirmed `order.placed`, fails `order` unless it is on its way after all, and
+    /// returns it then. A publish that timed out may still reach the broker (it was being sent
+    /// as the connection came back), and whoever moves the order out of `pending` first decides:
+    /// this transition, or the checkout worker's. So the caller hears `503` only for an order
+    /// that is `failed` for good, never for one that goes on to be paid. If the database cannot
+    /// be reached either, the order stays `pending` and the sweeper re-publishes it: it is on
+    /// its way too.
+    private func failUnqueuedOrder(_ order: Order, logger: Logger) async -> Order? {
+        do {
+            if try await orders.transition(order.id, from: [.pending], to: .failed, reason: "could not be queued for processing") {
+                return nil
+            }
+            let current = try await orders.find(id: order.id) ?? order
+            logger.warning(
+                "order.placed reached the broker after all; the order is on its way",
+                metadata: ["order.status": "\(current.dto.status.rawValue)"])
+            return current
+        } catch {
+            logger.error("could not fail the order; the sweeper will re-publish it", metadata: ["error": "\(error)"])
+            return order
+        }
     }
 
     /// Answers a repeated idempotency key: the earlier order for the same body, `422` for another.
