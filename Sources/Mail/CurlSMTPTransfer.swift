@@ -1,5 +1,5 @@
 import CCurl
-import CShims
+import CCurlShims
 
 /// One SMTP transaction with a fresh curl easy handle. Blocking: run it on the thread pool only.
 /// Every curl object lives and dies inside ``send(_:configuration:)``; none escapes.

@@ -19,6 +19,12 @@ public struct MailError: Error, Sendable, Hashable {
         self.isTransient = isTransient
     }
 
+    /// Whether the SMTP server could not be reached at all (no reply; a 4xx reply is about
+    /// this mail, not the server): an outage to wait out rather than a failed attempt.
+    public var isServerUnreachable: Bool {
+        isTransient && responseCode == nil
+    }
+
     /// A message or configuration that can never be sent as it is.
     static func invalid(_ message: String) -> MailError {
         MailError(curlCode: 0, responseCode: nil, message: message, isTransient: false)

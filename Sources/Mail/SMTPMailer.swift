@@ -12,8 +12,9 @@ public struct SMTPMailer: Sendable {
     private let threadPool: NIOThreadPool
     private let logger: Logger
 
-    /// Creates a mailer. Nothing connects until ``send(_:)``.
-    public init(configuration: SMTPConfiguration, threadPool: NIOThreadPool, logger: Logger) {
+    /// Creates a mailer whose blocking libcurl calls run on `threadPool`. Nothing connects
+    /// until ``send(_:)``.
+    public init(configuration: SMTPConfiguration, threadPool: NIOThreadPool = .singleton, logger: Logger) {
         self.configuration = configuration
         self.threadPool = threadPool
         self.logger = logger

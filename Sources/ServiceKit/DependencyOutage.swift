@@ -1,17 +1,16 @@
-import Mail
 import Messaging
 import PostgresNIO
 import RedisStore
 import Storage
 
-/// Tells a dependency being down (PostgreSQL, Redis, RabbitMQ or the SMTP server unreachable
-/// or restarting) from a failure of the work itself. Workers retry an outage without using up
-/// an attempt (a long outage never pushes good messages into the dead-letter queue); services
-/// answer it with `503` and `Retry-After`, not `500`.
+/// Tells a dependency being down (PostgreSQL, Redis or RabbitMQ unreachable or restarting, or
+/// any other reported as ``DependencyUnavailable``) from a failure of the work itself. Workers
+/// retry an outage without using up an attempt (a long outage never pushes good messages into
+/// the dead-letter queue); services answer it with `503` and `Retry-After`, not `500`.
 public enum DependencyOutage {
     public static func isOutage(_ error: any Error) -> Bool {
         switch error {
-        case is DatabaseError:
+        case is DependencyUnavailable, is DatabaseError:
             return true
         case let error as PSQLError:
             switch error.code {
@@ -31,11 +30,23 @@ public enum DependencyOutage {
             case .connectionLost, .connectionFailed, .timeout: return true
             default: return false
             }
-        case let error as MailError:
-            // No SMTP reply at all: the server could not be reached (a 4xx is about this mail).
-            return error.isTransient && error.responseCode == nil
         default:
             return false
         }
     }
+}
+
+/// An error of a dependency this module does not know, which its caller has recognised as
+/// the dependency being down, not the work being wrong: e.g. the send-email worker's SMTP
+/// server not answering (`MailError.isServerUnreachable`; ServiceKit does not link the mail
+/// client, so that only the process that sends mail loads libcurl).
+public struct DependencyUnavailable: Error, CustomStringConvertible {
+    /// The dependency's own error.
+    public var underlying: any Error
+
+    public init(_ underlying: any Error) {
+        self.underlying = underlying
+    }
+
+    public var description: String { "\(underlying)" }
 }

@@ -1,6 +1,5 @@
 import Configuration
 import Logging
-import Mail
 import Messaging
 import NIOPosix
 import PostgresNIO
@@ -62,15 +61,6 @@ open class ProcessResources {
         cachedAMQP = connection
         addService(connection, readiness: ReadinessCheck("rabbitmq") { connection.isConnected })
         return connection
-    }
-
-    /// An SMTP mailer (`SMTP_URL`); its blocking calls run on the shared thread pool.
-    public func mailer() throws -> SMTPMailer {
-        SMTPMailer(
-            configuration: try SMTPConfiguration(url: try config.required("smtp.url", isSecret: true)),
-            threadPool: NIOThreadPool.singleton,
-            logger: logger
-        )
     }
 
     /// Runs `service` with the process, e.g. a periodic sweeper; `readiness` joins `/ready`.

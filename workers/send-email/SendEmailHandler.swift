@@ -1,5 +1,7 @@
 import Contracts
 import EmailsCore
+import Mail
+import ServiceKit
 import WorkerRuntime
 
 /// Sends emails a batch at a time through an ``EmailDispatcher``: each email once per
@@ -24,9 +26,10 @@ struct SendEmailHandler: BatchWorkerHandler {
             case .failure(let error) where error.isPermanent:
                 failures.record(PermanentFailure(error.description), at: index)
             case .failure(.notSent(_, let cause)):
-                // The SMTP error itself, so an unreachable server counts as an outage (no attempt used up).
                 logger.warning("email not sent; it will be retried", metadata: ["error": "\(cause)"])
-                failures.record(cause, at: index)
+                // An unreachable SMTP server is an outage: retried without using up an attempt.
+                let unreachable = (cause as? MailError)?.isServerUnreachable ?? false
+                failures.record(unreachable ? DependencyUnavailable(cause) : cause, at: index)
             case .failure(let error):
                 failures.record(error, at: index)
             }

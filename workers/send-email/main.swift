@@ -1,9 +1,13 @@
 import EmailsCore
 import Mail
+import ServiceKit
 import WorkerRuntime
 
 await Worker.run(queue: .sendEmail) { resources in
-    let mailer = try resources.mailer()
+    let mailer = SMTPMailer(
+        configuration: try SMTPConfiguration(url: try resources.config.required("smtp.url", isSecret: true)),
+        logger: resources.logger
+    )
     return SendEmailHandler(
         dispatcher: EmailDispatcher(
             log: EmailLog(database: try resources.database()),

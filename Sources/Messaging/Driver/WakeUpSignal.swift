@@ -1,4 +1,4 @@
-internal import CShims
+internal import CAMQPShims
 import Glibc
 
 /// An eventfd the driver thread polls beside the AMQP socket, so a submitted command or a

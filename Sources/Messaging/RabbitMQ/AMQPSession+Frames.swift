@@ -1,5 +1,6 @@
 internal import CRabbitMQ
-internal import CShims
+internal import CAMQPShims
+import Glibc
 
 /// A method frame the broker sent on its own initiative, copied out of rabbitmq-c's memory.
 enum IncomingMethod {

@@ -1,5 +1,5 @@
 internal import CRabbitMQ
-internal import CShims
+internal import CAMQPShims
 
 /// The AMQP methods the connection uses, each a thin, checked call into rabbitmq-c.
 extension AMQPSession {

@@ -1,5 +1,5 @@
 internal import CRabbitMQ
-internal import CShims
+internal import CAMQPShims
 import Foundation
 
 /// One live rabbitmq-c connection: socket, login, channels and the replies of synchronous
