@@ -92,12 +92,14 @@ public struct InventoryAdjustmentRepository: Sendable {
     }
 
     /// Refuses a still-pending adjustment that could not be queued, so it never applies later.
-    public func abandon(id: UUID, reason: String) async throws {
-        try await database.query(
+    /// Returns `false` if it was no longer pending: its message reached a worker after all.
+    public func abandon(id: UUID, reason: String) async throws -> Bool {
+        let rows = try await database.query(
             """
             UPDATE catalog.inventory_adjustments SET status = 'refused', refusal = \(reason), settled_at = now()
-            WHERE id = \(id) AND status = 'pending'
+            WHERE id = \(id) AND status = 'pending' RETURNING id
             """)
+        return try !rows.decode(UUID.self).isEmpty
     }
 
     static let columns = "id, product_id, type, quantity, reason, status, refusal, created_at, settled_at"

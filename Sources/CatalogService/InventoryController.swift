@@ -66,7 +66,16 @@ struct InventoryController: Sendable {
             )
         } catch {
             context.logger.error("inventory.adjust not confirmed by the broker", metadata: ["adjustment.id": "\(id)", "error": "\(error)"])
-            try? await adjustments.abandon(id: adjustment.id, reason: "could not be queued; nothing changed")
+            // A publish that timed out may still reach the broker: if a worker took the
+            // adjustment first, it is on its way (or done) and the caller must hear so.
+            if let abandoned = try? await adjustments.abandon(id: adjustment.id, reason: "could not be queued; nothing changed"),
+                !abandoned,
+                let current = try? await adjustments.find(id: adjustment.id, productId: productId)
+            {
+                context.logger.warning("inventory.adjust reached the broker after all", metadata: ["adjustment.id": "\(id)"])
+                let location = "/inventories/\(productId.uuidString.lowercased())/adjustments/\(id)"
+                return JSONResponse(current, status: .accepted, headers: [.location: location])
+            }
             throw HTTPProblem.unavailable("The adjustment cannot be queued right now; nothing changed. Try again shortly.")
         }
         context.logger.info(
