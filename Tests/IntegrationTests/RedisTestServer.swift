@@ -10,11 +10,14 @@ import Glibc
 /// Spawned with `posix_spawn` and reaped with `waitpid` rather than Foundation's `Process`, whose
 /// `waitUntilExit` spins when several tests call it concurrently.
 final class RedisTestServer {
-    let port: Int
+    /// Read it after ``start()``: a first start moves to another free port if the one chosen
+    /// was taken in between (free ports are ephemeral ports, and the suites open many sockets).
+    private(set) var port: Int
     let password: String?
     private let executable: String
     private let directory: String
     private var pid: pid_t?
+    private var hasStarted = false
 
     init(password: String? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
@@ -36,8 +39,28 @@ final class RedisTestServer {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Starts the server (again) on the same port and waits until it accepts connections.
+    /// Starts the server (again, on the same port) and waits until it accepts connections.
     func start() throws {
+        var attempt = 1
+        while true {
+            do {
+                try launch()
+                hasStarted = true
+                return
+            } catch is RedisTestSetupError where !hasStarted && attempt < 3 && portWasTaken() {
+                attempt += 1
+                port = try Self.freePort()
+            }
+        }
+    }
+
+    /// Whether the last launch failed because something else listened on the port.
+    private func portWasTaken() -> Bool {
+        let log = (try? String(contentsOfFile: "\(directory)/redis.log", encoding: .utf8)) ?? ""
+        return log.contains("Address already in use")
+    }
+
+    private func launch() throws {
         var arguments = [
             executable, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", directory, "--daemonize", "no", "--logfile", "\(directory)/redis.log",
