@@ -59,6 +59,7 @@ struct InventoryController: Sendable {
             throw HTTPProblem.notFound("There is no active product with id \(productId).")
         }
         let id = adjustment.id.uuidString.lowercased()
+        let location = "/inventories/\(productId.uuidString.lowercased())/adjustments/\(id)"
         do {
             try await publisher.publish(
                 AdjustInventory(adjustmentId: adjustment.id, productId: productId),
@@ -69,11 +70,10 @@ struct InventoryController: Sendable {
             // A publish that timed out may still reach the broker: if a worker took the
             // adjustment first, it is on its way (or done) and the caller must hear so.
             if let abandoned = try? await adjustments.abandon(id: adjustment.id, reason: "could not be queued; nothing changed"),
-                !abandoned,
-                let current = try? await adjustments.find(id: adjustment.id, productId: productId)
+                !abandoned
             {
                 context.logger.warning("inventory.adjust reached the broker after all", metadata: ["adjustment.id": "\(id)"])
-                let location = "/inventories/\(productId.uuidString.lowercased())/adjustments/\(id)"
+                let current = (try? await adjustments.find(id: adjustment.id, productId: productId)) ?? adjustment
                 return JSONResponse(current, status: .accepted, headers: [.location: location])
             }
             throw HTTPProblem.unavailable("The adjustment cannot be queued right now; nothing changed. Try again shortly.")
@@ -82,7 +82,6 @@ struct InventoryController: Sendable {
             "inventory adjustment queued",
             metadata: ["adjustment.id": "\(id)", "product.id": "\(productId)", "type": "\(body.type.rawValue)", "quantity": "\(body.quantity)"]
         )
-        let location = "/inventories/\(productId.uuidString.lowercased())/adjustments/\(id)"
         return JSONResponse(adjustment, status: .accepted, headers: [.location: location])
     }
 
