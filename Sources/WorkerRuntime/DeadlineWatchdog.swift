@@ -15,8 +15,15 @@ final class DeadlineWatchdog: Sendable {
 
     private struct State {
         var nextID: UInt64 = 0
-        var running: [UInt64: Run] = [:]
+        /// The runs in progress: at most one per handler slot, so a short array searched by id
+        /// costs less per message than a dictionary (no hashing; no allocation once grown).
+        var running: [(id: UInt64, run: Run)] = []
         var expired: Set<UInt64> = []
+
+        mutating func remove(at index: Int) {
+            running.swapAt(index, running.count - 1)
+            running.removeLast()
+        }
     }
 
     private let state = Mutex(State())
@@ -36,14 +43,17 @@ final class DeadlineWatchdog: Sendable {
         let id = withUnsafeCurrentTask { task in
             state.withLock { state in
                 state.nextID += 1
-                state.running[state.nextID] = Run(deadline: deadline, task: task.map(RunningTask.init))
+                state.running.append((state.nextID, Run(deadline: deadline, task: task.map(RunningTask.init))))
                 return state.nextID
             }
         }
         let value = await body()
         let expired = state.withLock { state in
-            state.running[id] = nil
-            return state.expired.remove(id) != nil
+            if let index = state.running.firstIndex(where: { $0.id == id }) {
+                state.remove(at: index)
+                return false
+            }
+            return state.expired.remove(id) != nil  // the watchdog took it out: expired
         }
         return (value, expired)
     }
@@ -58,8 +68,9 @@ final class DeadlineWatchdog: Sendable {
             }
             let now = ContinuousClock.now
             state.withLock { state in
-                for (id, run) in state.running where run.deadline <= now {
-                    state.running[id] = nil
+                for index in state.running.indices.reversed() where state.running[index].run.deadline <= now {
+                    let (id, run) = state.running[index]
+                    state.remove(at: index)
                     state.expired.insert(id)
                     // Under the lock: the run cannot have returned, so its task is alive. The
                     // task's cancellation handlers run here; none of them calls the watchdog.

@@ -52,12 +52,14 @@ struct GatewayProcessTests {
     /// An upload of `bytes` zero bytes made 64 KiB at a time, never held whole.
     static func generatedBody(bytes: Int) -> AsyncStream<ByteBuffer> {
         let chunk = ByteBuffer(repeating: 0, count: 64 * 1024)
-        var remaining = bytes
+        let remaining = Mutex(bytes)
         return AsyncStream {
-            guard remaining > 0 else { return nil }
-            let size = min(remaining, chunk.readableBytes)
-            remaining -= size
-            return chunk.getSlice(at: 0, length: size)
+            let size = remaining.withLock { remaining in
+                let size = min(remaining, chunk.readableBytes)
+                remaining -= size
+                return size
+            }
+            return size > 0 ? chunk.getSlice(at: 0, length: size) : nil
         }
     }
 

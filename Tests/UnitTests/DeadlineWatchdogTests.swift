@@ -50,4 +50,29 @@ struct DeadlineWatchdogTests {
         #expect(!expired)
         #expect(!cancelledAfter)
     }
+
+    @Test("among runs at once, only the ones past their deadline are cancelled, each in its own task")
+    func concurrentRuns() async {
+        let outcomes = await Self.withWatchdog { watchdog in
+            await withTaskGroup(of: (Int, Bool, Bool).self) { group in
+                // Runs 0, 2 and 4 hang past a 50 ms deadline; 1, 3 and 5 end in time.
+                for index in 0..<6 {
+                    group.addTask {
+                        let hangs = index % 2 == 0
+                        let run = await watchdog.run(until: .now + (hangs ? .milliseconds(50) : .seconds(10))) { () async -> Bool in
+                            try? await Task.sleep(for: hangs ? .seconds(30) : .milliseconds(20 * Double(index + 1)))
+                            return Task.isCancelled
+                        }
+                        return (index, run.expired, run.value)
+                    }
+                }
+                return await group.reduce(into: [Int: (expired: Bool, cancelled: Bool)]()) { $0[$1.0] = ($1.1, $1.2) }
+            }
+        }
+        for index in 0..<6 {
+            let hangs = index % 2 == 0
+            #expect(outcomes[index]?.expired == hangs, "run \(index)")
+            #expect(outcomes[index]?.cancelled == hangs, "run \(index)")
+        }
+    }
 }
