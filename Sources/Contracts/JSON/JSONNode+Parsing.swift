@@ -52,19 +52,10 @@ struct JSONParser {
         try enterContainer()
         index += 1  // {
         var members: [(key: String, value: JSONNode)] = []
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
         while true {
             skipWhitespace()
-            if peek() == UInt8(ascii: "}") && !members.isEmpty {  // a trailing comma, which Foundation accepts too
-                index += 1
-                depth -= 1
-                return .object(members)
-            }
+            // Closes an empty object, or one after a trailing comma (which Foundation forgives too).
+            if peek() == UInt8(ascii: "}") { return leaveContainer(.object(members)) }
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name in quotes, found \(describeByte())") }
             let key = try parseString()
             skipWhitespace()
@@ -75,10 +66,7 @@ struct JSONParser {
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return .object(members)
+            case UInt8(ascii: "}"): return leaveContainer(.object(members))
             default: throw error("expected ',' or '}' in an object, found \(describeByte())")
             }
         }
@@ -88,27 +76,15 @@ struct JSONParser {
         try enterContainer()
         index += 1  // [
         var elements: [JSONNode] = []
-        skipWhitespace()
-        if peek() == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
         while true {
             skipWhitespace()
-            if peek() == UInt8(ascii: "]") && !elements.isEmpty {  // a trailing comma, which Foundation accepts too
-                index += 1
-                depth -= 1
-                return .array(elements)
-            }
+            // Closes an empty array, or one after a trailing comma (which Foundation forgives too).
+            if peek() == UInt8(ascii: "]") { return leaveContainer(.array(elements)) }
             elements.append(try parseValue())
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return .array(elements)
+            case UInt8(ascii: "]"): return leaveContainer(.array(elements))
             default: throw error("expected ',' or ']' in an array, found \(describeByte())")
             }
         }
@@ -117,6 +93,13 @@ struct JSONParser {
     private mutating func enterContainer() throws(JSONSyntaxError) {
         depth += 1
         guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth) levels") }
+    }
+
+    /// Steps over the closing bracket at `index` and returns the finished container.
+    private mutating func leaveContainer(_ node: JSONNode) -> JSONNode {
+        index += 1
+        depth -= 1
+        return node
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
