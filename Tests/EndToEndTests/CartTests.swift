@@ -67,6 +67,15 @@ struct CartTests {
             try await shop.api.send(.PATCH, "/cart/items/\(product.id.uuidString)", rawBody: #"{"quantity": 1, "extra": 1}"#, token: customer.token),
             400, field: "extra"
         )
+        // A number that is JSON but no quantity is named at its field, not called invalid JSON.
+        for quantity in ["2.5", "1e30"] {
+            expectProblem(
+                try await shop.api.send(
+                    .PATCH, "/cart/items/\(product.id.uuidString)", rawBody: #"{"quantity": \#(quantity)}"#, token: customer.token
+                ),
+                400, mentioning: "got \(quantity)", field: "quantity"
+            )
+        }
         #expect(try await shop.cart(token: customer.token).lines.map(\.quantity) == [1], "a refused change was written")
     }
 

@@ -38,14 +38,28 @@ struct HTTPProblemTests {
     @Test func decodingErrorsNameTheField() throws {
         struct Body: Decodable { var quantity: Int; var productId: UUID }
         func problem(for json: String) -> HTTPProblem? {
-            let result = Result { try ShopJSON.decoder.decode(Body.self, from: Data(json.utf8)) }
-            guard case .failure(let error) = result, let decodingError = error as? DecodingError else { return nil }
-            return HTTPProblem.decoding(decodingError)
+            do {
+                _ = try ShopJSON.decodeRequestBody(Body.self, from: Array(json.utf8))
+                return nil
+            } catch {
+                return error
+            }
         }
         #expect(problem(for: #"{"quantity": "x", "productId": "\#(UUID())"}"#)?.errors == [.init(field: "quantity", message: "expected an integer")])
         #expect(problem(for: #"{"quantity": 1}"#)?.errors == [.init(field: "productId", message: "is required")])
         #expect(problem(for: #"{"quantity": 1,"#)?.detail == "The body is not valid JSON.")
         #expect(problem(for: #"{"quantity": null, "productId": "\#(UUID())"}"#)?.errors?.first?.field == "quantity")
+        // A number that does not fit is named at its field (Foundation's decoder said "not valid JSON").
+        let range = "expected an integer from \(Int.min) to \(Int.max)"
+        #expect(problem(for: #"{"quantity": 2.5, "productId": "\#(UUID())"}"#)?.errors == [.init(field: "quantity", message: "\(range), got 2.5")])
+        #expect(problem(for: #"{"quantity": 1e30, "productId": "\#(UUID())"}"#)?.errors == [.init(field: "quantity", message: "\(range), got 1e30")])
+        let long = String(repeating: "9", count: 100)
+        #expect(problem(for: #"{"quantity": \#(long), "productId": "\#(UUID())"}"#)?.errors?.first?.message.count ?? 0 < 120)
+        #expect(
+            problem(for: #"{"quantity": 1, "productId": "nope"}"#)?.errors
+                == [.init(field: "productId", message: "expected a UUID (32 hex digits as 8-4-4-4-12)")]
+        )
+        #expect(problem(for: "[1]")?.detail == "The body must be a JSON object.")
     }
 }
 

@@ -31,7 +31,7 @@ extension JSONNode {
         guard case .number(let text) = self else { throw typeMismatch(T.self, at: path()) }
         if let value = T(text, radix: 10) { return value }
         if let double = Double(text), let value = T(exactly: double) { return value }
-        throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "Parsed JSON number <\(text)> does not fit in \(T.self)."))
+        throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "expected an integer from \(T.min) to \(T.max), got \(Self.excerpt(text))"))
     }
 
     /// A floating-point number; one too large for `T` is `dataCorrupted`, not infinity.
@@ -41,14 +41,14 @@ extension JSONNode {
     ) throws -> T {
         guard case .number(let text) = self else { throw typeMismatch(T.self, at: path()) }
         guard let value = T(text), value.isFinite else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "Parsed JSON number <\(text)> does not fit in \(T.self)."))
+            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "the number \(Self.excerpt(text)) is out of range"))
         }
         return value
     }
 
     func unwrapUUID(at path: @autoclosure () -> [any CodingKey]) throws -> UUID {
         guard let uuid = Self.parseUUID(try unwrapString(at: path())) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "Attempted to decode UUID from invalid UUID string."))
+            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "expected a UUID (32 hex digits as 8-4-4-4-12)"))
         }
         return uuid
     }
@@ -57,7 +57,7 @@ extension JSONNode {
     func unwrapDate(at path: @autoclosure () -> [any CodingKey]) throws -> Date {
         let text = try unwrapString(at: path())
         guard let date = try? Date.ISO8601FormatStyle().parse(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "Expected date string to be ISO8601-formatted."))
+            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "expected a date in ISO 8601 form, like 2026-12-05T16:54:00Z"))
         }
         return date
     }
@@ -65,14 +65,14 @@ extension JSONNode {
     /// Bytes written as Base64: Foundation's default `Data` strategy.
     func unwrapData(at path: @autoclosure () -> [any CodingKey]) throws -> Data {
         guard let data = Data(base64Encoded: try unwrapString(at: path())) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "Encountered Data is not valid Base64."))
+            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "expected Base64"))
         }
         return data
     }
 
     func unwrapURL(at path: @autoclosure () -> [any CodingKey]) throws -> URL {
         guard let url = URL(string: try unwrapString(at: path())) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "Invalid URL string."))
+            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "expected a URL"))
         }
         return url
     }
@@ -81,9 +81,14 @@ extension JSONNode {
     func unwrapDecimal(at path: @autoclosure () -> [any CodingKey]) throws -> Decimal {
         guard case .number(let text) = self else { throw typeMismatch(Decimal.self, at: path()) }
         guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "Parsed JSON number <\(text)> does not fit in Decimal."))
+            throw DecodingError.dataCorrupted(.init(codingPath: path(), debugDescription: "the number \(Self.excerpt(text)) is out of range"))
         }
         return value
+    }
+
+    /// A number's text as an error quotes it: cut short, since a document may hold a long one.
+    static func excerpt(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(40)) + "…"
     }
 
     /// Parses `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` in either case: what `UUID(uuidString:)`

@@ -14,10 +14,13 @@ import Foundation
 /// the same `DecodingError` cases with the same coding paths; integers from integral
 /// numbers only; `Date` from ISO 8601, `Data` from Base64, `URL` from a string, `Decimal`
 /// from the number's text; `null` as `nil` in optionals; the first of repeated keys wins.
+/// Queue messages (``MessageCoding``) and HTTP request bodies (ServiceKit) are decoded with it.
+///
 /// Where it is deliberately stricter or clearer than Foundation:
 /// - a number that does not fit its field, or a string that is not a date, is reported at
-///   that field's coding path, where Foundation reports an empty path (which
-///   ``MessageDecodingError`` would render as "malformed JSON");
+///   that field's coding path with a message for people ("expected an integer from ... to
+///   ..., got 2.5"), where Foundation reports an empty path (which an API answer or a
+///   dead-letter reason would render as "not valid JSON");
 /// - the whole document must be JSON: Foundation does not check the strings of members it
 ///   skips, so `{"x": 1, "junk": "\q"}` decodes there;
 /// - a UUID must be in its canonical 36-character form: Foundation's `sscanf` reads
