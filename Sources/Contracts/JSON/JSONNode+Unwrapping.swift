@@ -1,6 +1,7 @@
 import Foundation
 
-/// Converting a node to the Swift value a field asks for, with Foundation's errors.
+/// Converting a node to the Swift value a field asks for; failures are `DecodingError`s of the
+/// kinds and coding paths Foundation reports, with messages written for people.
 extension JSONNode {
     var isNull: Bool {
         if case .null = self { true } else { false }

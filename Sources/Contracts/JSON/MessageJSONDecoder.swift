@@ -1,6 +1,6 @@
 import Foundation
 
-/// Decodes `Decodable` values from JSON exactly as Foundation's `JSONDecoder` does with
+/// Decodes `Decodable` values from JSON as Foundation's `JSONDecoder` does with
 /// `dateDecodingStrategy = .iso8601` and its other strategies at their defaults, in a
 /// fraction of the time for documents the size of queue messages.
 ///
