@@ -93,7 +93,7 @@ struct MessageCodingTests {
         #expect(throws: MessageDecodingError.invalidBody(type: "ClearCart", reason: "userId: is required")) {
             try ClearCart.decode(type: "cart.clear", body: missing)
         }
-        #expect(throws: MessageDecodingError.invalidBody(type: "InventoryReserved", reason: "malformed JSON")) {
+        #expect(throws: MessageDecodingError.invalidBody(type: "InventoryReserved", reason: "malformed JSON: expected a member name in quotes, found 'n' at byte 1")) {
             try InventoryReserved.decode(type: nil, body: Array("{nope".utf8))
         }
     }

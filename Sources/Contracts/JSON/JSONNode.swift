@@ -26,13 +26,15 @@ enum JSONNode {
     }
 }
 
-/// Why a document is not valid JSON, and where.
-struct JSONSyntaxError: Error, CustomStringConvertible {
+/// Why a document is not valid JSON, and where: the `underlyingError` of the
+/// `DecodingError.dataCorrupted` that ``MessageJSONDecoder`` throws for it.
+public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
     /// The byte offset of the problem in the document.
-    var offset: Int
-    var problem: String
+    public var offset: Int
+    /// What is wrong there, e.g. "expected ',' or '}' in an object, found end of the document".
+    public var problem: String
 
-    var description: String { "\(problem) at byte \(offset)" }
+    public var description: String { "\(problem) at byte \(offset)" }
 }
 
 extension UInt8 {

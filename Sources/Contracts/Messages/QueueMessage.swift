@@ -97,7 +97,8 @@ extension DecodingError {
             return located(path(context.codingPath), "expected \(DecodingError.describe(type))")
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
-            return field.isEmpty ? "malformed JSON" : "\(field): \(context.debugDescription)"
+            guard field.isEmpty else { return "\(field): \(context.debugDescription)" }
+            return context.underlyingError.flatMap { $0 as? JSONSyntaxError }.map { "malformed JSON: \($0)" } ?? "malformed JSON"
         @unknown default:
             return "cannot decode"
         }

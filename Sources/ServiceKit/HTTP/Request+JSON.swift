@@ -53,6 +53,9 @@ extension HTTPProblem {
         let description = error.fieldDescription
         switch error {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            if let syntax = context.underlyingError as? JSONSyntaxError {
+                return .badRequest("The body is not valid JSON: \(syntax).")
+            }
             return .badRequest("The body is not valid JSON.")
         case .typeMismatch(_, let context) where context.codingPath.isEmpty:
             return .badRequest("The body must be a JSON object.")
