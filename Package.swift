@@ -261,6 +261,7 @@ let package = Package(
             name: "bench-noop-worker", dependencies: ["WorkerRuntime", "ServiceKit", "Messaging", "Contracts"], path: "bench/noop-worker",
             swiftSettings: swiftSettings, linkerSettings: workerLinkerSettings
         ),
+        .executableTarget(name: "bench-json-decode", dependencies: ["Contracts"], path: "bench/json-decode", swiftSettings: swiftSettings),
 
         // MARK: Tests
 

@@ -9,6 +9,10 @@ public enum JSONValue: Codable, Sendable, Hashable {
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {
+        if let decoder = decoder as? JSONNodeDecoder, let value = JSONValue(decoder.node) {
+            self = value  // the same value, without a failed decode per type tried below
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -64,5 +68,43 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+extension JSONValue {
+    /// The value of a parsed node: what the decoding above makes of it, tried type by type
+    /// (a number is an `int` when it is integral and fits, like `2.0` or `1e2`; an object keeps
+    /// the first of repeated keys), in one step. Nil if a number in it is too large even for a
+    /// `Double`: the decoding above then reports that error where it is.
+    init?(_ node: JSONNode) {
+        switch node {
+        case .null: self = .null
+        case .bool(let value): self = .bool(value)
+        case .number:
+            if let value = try? node.unwrapInteger(Int.self, at: []) {
+                self = .int(value)
+            } else if let value = try? node.unwrapFloatingPoint(Double.self, at: []) {
+                self = .double(value)
+            } else {
+                return nil
+            }
+        case .string(let value): self = .string(value)
+        case .array(let elements):
+            var values: [JSONValue] = []
+            values.reserveCapacity(elements.count)
+            for element in elements {
+                guard let value = JSONValue(element) else { return nil }
+                values.append(value)
+            }
+            self = .array(values)
+        case .object(let members):
+            var values: [String: JSONValue] = [:]
+            values.reserveCapacity(members.count)
+            for member in members where values[member.key] == nil {
+                guard let value = JSONValue(member.value) else { return nil }
+                values[member.key] = value
+            }
+            self = .object(values)
+        }
     }
 }

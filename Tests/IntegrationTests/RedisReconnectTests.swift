@@ -61,7 +61,8 @@ struct RedisReconnectTests {
                 let error = await #expect(throws: RedisError.self) { try await redis.ping() }
                 #expect(error?.isUnavailable == true)
             }
-            #expect(ContinuousClock.now - started < .milliseconds(500))  // no network round trips
+            // No network round trips: well within the 2 s backoff (loose: a loaded CI machine).
+            #expect(ContinuousClock.now - started < .milliseconds(1_500))
             #expect(redis.poolStatistics.consecutiveConnectFailures == 1)  // only one attempt was made
             #expect(redis.poolStatistics.open == 0)
         }

@@ -192,6 +192,15 @@ struct MessageJSONDecoderTests {
         expectAgreement([Kind].self, #"["c"]"#)
         expectAgreement([Int?].self, "[1, null, 3]")
         expectAgreement([String: JSONValue].self, #"{"s": "x", "i": 3, "d": 1.25, "b": false, "n": null, "a": [1, "two"], "o": {"k": [true]}}"#)
+        // Numbers: integral ones that fit are ints, however written; others doubles.
+        let numbers = expectAgreement([JSONValue].self, "[2.0, 1e2, -0, 2.5, 1e19, 9223372036854775807, -1.5e-3]")
+        #expect(numbers == .value([.int(2), .int(100), .int(0), .double(2.5), .double(1e19), .int(.max), .double(-0.0015)]))
+        expectAgreement([String: JSONValue].self, #"{"k": 1, "k": "second", "o": {"x": [1], "x": 2}}"#)  // the first of repeated keys
+        for tooLarge in ["[1e400]", #"{"a": {"b": [1, -1e999]}}"#] {
+            let ours = try? MessageJSONDecoder().decode(JSONValue.self, from: Array(tooLarge.utf8))
+            #expect(ours == nil, "\(tooLarge)")
+            #expect((try? Self.foundation.decode(JSONValue.self, from: Data(tooLarge.utf8))) == nil, "\(tooLarge)")
+        }
     }
 
     @Test("a large object is looked up by name, and a repeated key keeps its first value")
@@ -270,16 +279,8 @@ struct MessageJSONDecoderTests {
                 default: damaged.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
                 }
             }
-            let ours = try? MessageJSONDecoder().decode(Receipt.self, from: damaged)
-            let theirs = try? Self.foundation.decode(Receipt.self, from: Data(damaged))
-            let text = String(decoding: damaged, as: UTF8.self)
-            if let ours {
-                accepted += 1
-                #expect(ours == theirs, "\(text)")
-            } else if theirs != nil {
-                let isJSON = (try? JSONSerialization.jsonObject(with: Data(damaged), options: .fragmentsAllowed)) != nil
-                #expect(!isJSON, "refused a valid document that Foundation accepts: \(text)")
-            }
+            if expectSameAcceptance(Receipt.self, damaged) { accepted += 1 }
+            expectSameAcceptance(JSONValue.self, damaged)
         }
         #expect(accepted > 0, "some damage (inside a string, say) still leaves a valid receipt")
     }
@@ -289,6 +290,23 @@ struct MessageJSONDecoderTests {
         let bent = #"["6F9619FF-8B-6-D011-B42D-00C04FC964FF"]"#
         #expect(Outcome { try MessageJSONDecoder().decode([UUID].self, from: Array(bent.utf8)) } == .failure(kind: "dataCorrupted", path: "0"))
         #expect((try? Self.foundation.decode([UUID].self, from: Data(bent.utf8))) != nil, "if Foundation became strict, this test can go")
+    }
+
+    /// The rule of the test above for one type; returns whether ours accepted the document.
+    @discardableResult
+    private func expectSameAcceptance<T: Decodable & Equatable>(_ type: T.Type, _ damaged: [UInt8]) -> Bool {
+        let ours = try? MessageJSONDecoder().decode(T.self, from: damaged)
+        let theirs = try? Self.foundation.decode(T.self, from: Data(damaged))
+        let text = String(decoding: damaged, as: UTF8.self)
+        if let ours {
+            #expect(ours == theirs, "\(T.self): \(text)")
+            return true
+        }
+        if theirs != nil {
+            let isJSON = (try? JSONSerialization.jsonObject(with: Data(damaged), options: .fragmentsAllowed)) != nil
+            #expect(!isJSON, "\(T.self): refused a valid document that Foundation accepts: \(text)")
+        }
+        return false
     }
 
     /// A small seeded generator, so that a failure of the test above can be replayed.
