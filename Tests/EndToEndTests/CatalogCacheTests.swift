@@ -71,9 +71,10 @@ struct CatalogCacheTests {
         let product = try await shop.create(shop.productRequest(category: TestEnvironment.unique("cache"), stock: 5), adminToken: admin)
         try await TestDatabase.withDatabase { database in
             // An order holding 3 units whose payment never finished: the checkout sweeper has
-            // the update-inventory worker release them.
+            // the update-inventory worker release them. Dated in the future while it is set up,
+            // so that the sweeper cannot re-drive it as a stuck `pending` order (SweeperTests).
             let orders = OrderRepository(database: database)
-            let held = try SweeperTests().order(for: product, quantity: 3, createdAt: Date())
+            let held = try SweeperTests().order(for: product, quantity: 3, createdAt: Date().addingTimeInterval(600))
             try await orders.create(held)
             let outcome = try await InventoryRepository(database: database).reserve([ReserveInventory(orderId: held.id, lines: held.stockLines)])
             #expect(outcome[held.id] == .reserved)
@@ -81,7 +82,9 @@ struct CatalogCacheTests {
             try await warm(product)
             #expect(try await shop.product(product.id).stock == 2)
 
-            try await database.query("UPDATE orders.orders SET updated_at = now() - interval '1 hour' WHERE id = \(held.id)")
+            try await database.query(
+                "UPDATE orders.orders SET created_at = now() - interval '1 hour', updated_at = now() - interval '1 hour' WHERE id = \(held.id)"
+            )
             let released = try await APIClient.eventually(timeout: .seconds(30), interval: .milliseconds(100)) { () async throws -> Bool? in
                 try await shop.inventory(product.id).reserved == 0 ? true : nil
             }

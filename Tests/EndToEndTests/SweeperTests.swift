@@ -52,9 +52,10 @@ struct SweeperTests {
             let orders = OrderRepository(database: database)
             let inventory = InventoryRepository(database: database)
             // An order whose stock was reserved, then nothing more happened (payment never finished).
-            // Made now and back-dated only once `reserved`: a `pending` order an hour old is the
-            // sweeper's to fail, and it could do so before the reservation below.
-            let held = order(for: product, quantity: 3, createdAt: Date())
+            // Dated in the future while it is set up, and back-dated only once `reserved`: the
+            // sweeper re-drives a `pending` order older than 5 s (and fails one an hour old), and
+            // on a loaded machine the three steps below have taken that long.
+            let held = order(for: product, quantity: 3, createdAt: Date().addingTimeInterval(600))
             try await orders.create(held)
             let outcome = try await inventory.reserve([ReserveInventory(orderId: held.id, lines: held.stockLines)])
             #expect(outcome[held.id] == .reserved)

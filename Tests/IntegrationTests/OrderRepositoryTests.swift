@@ -10,7 +10,10 @@ import TestSupport
 struct OrderRepositoryTests {
     func newOrder(database: Database) async throws -> Order {
         try await Migrator(database: database).migrate(OrdersMigrations.schema)
-        let now = Date()
+        // Created "in an hour", as in OrderPaymentBatchTests: the test stack's checkout sweeper
+        // re-drives pending orders older than a few seconds, and on a slow run would send these
+        // to the real workers while a test still moves them through their states.
+        let now = Date().addingTimeInterval(3600)
         let lines = [
             OrderLineDTO(productId: UUID(), sku: "A-1", name: "Alpha", unitPrice: Money(amount: 250, currency: "EUR"), quantity: 2),
             OrderLineDTO(productId: UUID(), sku: "B-2", name: "Beta", unitPrice: Money(amount: 1000, currency: "EUR"), quantity: 1),
