@@ -39,21 +39,9 @@ struct JSONKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try required(key).isNull }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try required(key).unwrapBool(at: codingPath + [key]) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try required(key).unwrapString(at: codingPath + [key]) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try required(key).unwrapFloatingPoint(type, at: codingPath + [key]) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try required(key).unwrapFloatingPoint(type, at: codingPath + [key]) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try required(key).unwrapInteger(type, at: codingPath + [key]) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try required(key).unwrapInteger(type, at: codingPath + [key]) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try required(key).unwrapInteger(type, at: codingPath + [key]) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try required(key).unwrapInteger(type, at: codingPath + [key]) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try required(key).unwrapInteger(type, at: codingPath + [key]) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try required(key).unwrapInteger(type, at: codingPath + [key]) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try required(key).unwrapInteger(type, at: codingPath + [key]) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try required(key).unwrapInteger(type, at: codingPath + [key]) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try required(key).unwrapInteger(type, at: codingPath + [key]) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try required(key).unwrapInteger(type, at: codingPath + [key]) }
 
+    /// Every type, `Int` or `String` too: ``JSONNodeDecoder/decode(_:from:at:)`` has the
+    /// primitives' fast paths, once for all three kinds of container.
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         try JSONNodeDecoder.decode(type, from: required(key), at: codingPath + [key])
     }
@@ -111,21 +99,7 @@ struct JSONUnkeyedContainer: UnkeyedDecodingContainer {
         return true
     }
 
-    mutating func decode(_ type: Bool.Type) throws -> Bool { advance(try current(type).unwrapBool(at: currentPath)) }
-    mutating func decode(_ type: String.Type) throws -> String { advance(try current(type).unwrapString(at: currentPath)) }
-    mutating func decode(_ type: Double.Type) throws -> Double { advance(try current(type).unwrapFloatingPoint(type, at: currentPath)) }
-    mutating func decode(_ type: Float.Type) throws -> Float { advance(try current(type).unwrapFloatingPoint(type, at: currentPath)) }
-    mutating func decode(_ type: Int.Type) throws -> Int { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { advance(try current(type).unwrapInteger(type, at: currentPath)) }
-
+    /// Every type, `Int` or `String` too (see ``JSONKeyedContainer``).
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         advance(try JSONNodeDecoder.decode(type, from: current(type), at: currentPath))
     }

@@ -66,15 +66,28 @@ struct JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
 
-    /// Decodes `T` from `node`: the types Foundation treats specially first, then `T`'s own
-    /// `init(from:)`. `path` is only evaluated for an error or a nested decoder.
+    /// Decodes `T` from `node`: the primitives and the types Foundation treats specially
+    /// first, then `T`'s own `init(from:)`. `path` is only evaluated for an error or a nested
+    /// decoder. The containers have no overload per primitive: their generic `decode` also
+    /// stands for `decode(Int.self)` and the like, and comes here.
     static func decode<T: Decodable>(_ type: T.Type, from node: JSONNode, at path: @autoclosure () -> [any CodingKey]) throws -> T {
+        // Most used first: every message has strings, UUIDs and integers.
         if T.self == String.self { return try node.unwrapString(at: path()) as! T }
         if T.self == UUID.self { return try node.unwrapUUID(at: path()) as! T }
         if T.self == Int.self { return try node.unwrapInteger(Int.self, at: path()) as! T }
         if T.self == Bool.self { return try node.unwrapBool(at: path()) as! T }
         if T.self == Double.self { return try node.unwrapFloatingPoint(Double.self, at: path()) as! T }
         if T.self == Date.self { return try node.unwrapDate(at: path()) as! T }
+        if T.self == Float.self { return try node.unwrapFloatingPoint(Float.self, at: path()) as! T }
+        if T.self == Int64.self { return try node.unwrapInteger(Int64.self, at: path()) as! T }
+        if T.self == Int32.self { return try node.unwrapInteger(Int32.self, at: path()) as! T }
+        if T.self == Int16.self { return try node.unwrapInteger(Int16.self, at: path()) as! T }
+        if T.self == Int8.self { return try node.unwrapInteger(Int8.self, at: path()) as! T }
+        if T.self == UInt.self { return try node.unwrapInteger(UInt.self, at: path()) as! T }
+        if T.self == UInt64.self { return try node.unwrapInteger(UInt64.self, at: path()) as! T }
+        if T.self == UInt32.self { return try node.unwrapInteger(UInt32.self, at: path()) as! T }
+        if T.self == UInt16.self { return try node.unwrapInteger(UInt16.self, at: path()) as! T }
+        if T.self == UInt8.self { return try node.unwrapInteger(UInt8.self, at: path()) as! T }
         if T.self == Data.self { return try node.unwrapData(at: path()) as! T }
         if T.self == URL.self { return try node.unwrapURL(at: path()) as! T }
         if T.self == Decimal.self { return try node.unwrapDecimal(at: path()) as! T }
@@ -84,19 +97,5 @@ struct JSONNodeDecoder: Decoder, SingleValueDecodingContainer {
     // MARK: SingleValueDecodingContainer
 
     func decodeNil() -> Bool { node.isNull }
-    func decode(_ type: Bool.Type) throws -> Bool { try node.unwrapBool(at: codingPath) }
-    func decode(_ type: String.Type) throws -> String { try node.unwrapString(at: codingPath) }
-    func decode(_ type: Double.Type) throws -> Double { try node.unwrapFloatingPoint(type, at: codingPath) }
-    func decode(_ type: Float.Type) throws -> Float { try node.unwrapFloatingPoint(type, at: codingPath) }
-    func decode(_ type: Int.Type) throws -> Int { try node.unwrapInteger(type, at: codingPath) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try node.unwrapInteger(type, at: codingPath) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try node.unwrapInteger(type, at: codingPath) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try node.unwrapInteger(type, at: codingPath) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try node.unwrapInteger(type, at: codingPath) }
-    func decode(_ type: UInt.Type) throws -> UInt { try node.unwrapInteger(type, at: codingPath) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try node.unwrapInteger(type, at: codingPath) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try node.unwrapInteger(type, at: codingPath) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try node.unwrapInteger(type, at: codingPath) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try node.unwrapInteger(type, at: codingPath) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try Self.decode(type, from: node, at: codingPath) }
 }
