@@ -6,7 +6,7 @@
 FROM swift:6.3-bookworm AS build
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update -q \
-    && apt-get install -y -q --no-install-recommends librabbitmq-dev libhiredis-dev libcurl4-openssl-dev \
+    && apt-get install -y -q --no-install-recommends librabbitmq-dev libhiredis-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 
@@ -33,7 +33,7 @@ FROM debian:bookworm-slim
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update -q \
     && apt-get install -y -q --no-install-recommends \
-       librabbitmq4 libhiredis0.14 libcurl4 ca-certificates tzdata curl \
+       librabbitmq4 libhiredis0.14 ca-certificates tzdata curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin shop
 

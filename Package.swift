@@ -63,6 +63,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.0.0"..<"5.0.0"),
@@ -81,16 +82,8 @@ let package = Package(
             name: "CHiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
-        // Non-variadic C wrappers Swift can call, one target per library, so that only the
-        // executables that send mail link libcurl (and the two dozen libraries it loads: 4 MB
-        // of resident memory in every process that links it).
+        // Non-variadic C wrappers of rabbitmq-c that Swift can call.
         .target(name: "CAMQPShims", dependencies: ["CRabbitMQ"]),
-        .target(name: "CCurlShims", dependencies: ["CCurl"]),
 
         // MARK: Infrastructure wrappers (no C type is visible above these)
 
@@ -127,9 +120,10 @@ let package = Package(
         .target(
             name: "Mail",
             dependencies: [
-                "CCurl", "CCurlShims",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -271,6 +265,7 @@ let package = Package(
                 "Contracts", "Messaging", "ServiceKit", "WorkerRuntime", "Gateway", "CatalogCore", "CartCore", "EmailsCore", "Mail",
                 "RedisStore", "shopctl", "TestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -282,6 +277,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -12,7 +12,7 @@ public struct MailAddress: Sendable, Hashable {
     }
 
     /// Parses `Name <local@domain>`, `"Doe, Jane" <local@domain>`, `<local@domain>` or `local@domain`.
-    /// - Throws: ``MailError`` (permanent, `curlCode` 0) saying what is wrong.
+    /// - Throws: ``MailError`` (``MailError/Kind/invalid``) saying what is wrong.
     public init(parsing text: String) throws {
         let trimmed = text.trimmingASCIIWhitespace()
         if trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") {

@@ -1,19 +1,22 @@
-/// A ``MailMessage`` checked and rendered into exactly what curl needs: envelope addresses,
-/// header lines (RFC 2047-encoded where needed) and CRLF-normalised bodies. Pure Swift, so it is
-/// built before the blocking send is handed to the thread pool.
+/// A ``MailMessage`` checked and rendered into what the SMTP conversation sends: the envelope
+/// addresses and the whole RFC 5322 message (headers RFC 2047-encoded where needed, bodies
+/// quoted-printable, CRLF line breaks, no line over 998 octets). Pure Swift: built, and any
+/// invalid input refused, before a connection is opened.
 struct PreparedMail: Sendable, Equatable {
-    /// `<address>` for `CURLOPT_MAIL_FROM`.
+    /// The bare sender address for `MAIL FROM:<...>`.
     var envelopeSender: String
-    /// `<address>` per recipient for `CURLOPT_MAIL_RCPT`.
+    /// The bare recipient addresses, one `RCPT TO:<...>` each.
     var envelopeRecipients: [String]
-    /// `Name: value` lines for `CURLOPT_HTTPHEADER` (curl adds `MIME-Version` and the top `Content-Type`).
-    var headerLines: [String]
     /// The `Message-ID` header value, angle brackets included.
     var messageID: String
-    /// The text body with CRLF line breaks (curl's quoted-printable encoder keeps CRLF as line breaks).
-    var textBody: [UInt8]
-    /// The HTML body with CRLF line breaks, if any.
-    var htmlBody: [UInt8]?
+    /// The header lines, without their CRLF: the caller's, then `MIME-Version` and the body's `Content-*`.
+    var headerLines: [String]
+    /// The whole message, headers and body, with CRLF line breaks and ending in CRLF; not yet
+    /// dot-stuffed (``SMTPConversation`` does that while sending `DATA`).
+    var content: [UInt8]
+
+    /// The longest line RFC 5322 allows, CRLF excluded.
+    static let maximumLineLength = 998
 
     /// Headers that this module writes itself; a caller's extra header may not replace them.
     static let reservedHeaderNames: Set<String> = [
@@ -21,18 +24,21 @@ struct PreparedMail: Sendable, Equatable {
         "content-type", "content-transfer-encoding", "content-disposition",
     ]
 
-    init(_ message: MailMessage, date: String) throws(MailError) {
+    /// Validates and renders `message`. `boundary` separates the alternatives of a message
+    /// with an HTML body; the default is random and, starting with `=_`, can never occur in
+    /// quoted-printable text.
+    init(_ message: MailMessage, date: String, boundary: String = Self.randomBoundary()) throws(MailError) {
         try message.from.validate()
         guard !message.to.isEmpty else { throw .invalid("the message has no recipient") }
         for recipient in message.to { try recipient.validate() }
 
-        envelopeSender = "<\(message.from.address)>"
-        envelopeRecipients = message.to.map { "<\($0.address)>" }
+        envelopeSender = message.from.address
+        envelopeRecipients = message.to.map(\.address)
         messageID = try Self.messageID(message.messageID, sender: message.from)
 
         var lines = [
             "From: \(MIMEHeaderEncoding.mailbox(message.from))",
-            "To: \(message.to.map(MIMEHeaderEncoding.mailbox).joined(separator: ", "))",
+            Self.addressList("To", message.to),
             "Subject: \(MIMEHeaderEncoding.encode(message.subject))",
             "Date: \(date)",
             "Message-ID: \(messageID)",
@@ -51,23 +57,60 @@ struct PreparedMail: Sendable, Equatable {
             }
             lines.append("\(header.name): \(MIMEHeaderEncoding.encode(header.value))")
         }
-        if message.htmlBody != nil {
-            // curl makes this the top-level type (adding the boundary) instead of multipart/mixed.
-            lines.append("Content-Type: multipart/alternative")
+        for line in lines {
+            for physicalLine in line.split(separator: "\r\n") where physicalLine.utf8.count > Self.maximumLineLength {
+                throw .invalid("header '\(line.prefix { $0 != ":" })' has a line longer than \(Self.maximumLineLength) characters")
+            }
+        }
+        lines.append("MIME-Version: 1.0")
+
+        let text = QuotedPrintable.encode(Self.crlfNormalised(message.textBody))
+        var body: [UInt8]
+        if let html = message.htmlBody.map({ QuotedPrintable.encode(Self.crlfNormalised($0)) }) {
+            lines.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
+            // Text first: readers show the last alternative they can display.
+            body = Array("This is a multipart message in MIME format.\r\n".utf8)
+            for (type, encoded) in [("text/plain", text), ("text/html", html)] {
+                body += Array("\r\n--\(boundary)\r\n".utf8)
+                body += Array(Self.partHeaders(type).map { $0 + "\r\n" }.joined().utf8)
+                body += Array("\r\n".utf8) + encoded
+            }
+            body += Array("\r\n--\(boundary)--\r\n".utf8)
+        } else {
+            lines += Self.partHeaders("text/plain")
+            body = text + Array("\r\n".utf8)
         }
         headerLines = lines
-        textBody = Self.crlfNormalised(message.textBody)
-        htmlBody = message.htmlBody.map(Self.crlfNormalised)
+        content = Array(lines.map { $0 + "\r\n" }.joined().utf8) + Array("\r\n".utf8) + body
+    }
+
+    /// The `Content-Type` and `Content-Transfer-Encoding` of a UTF-8, quoted-printable text part.
+    private static func partHeaders(_ type: String) -> [String] {
+        ["Content-Type: \(type); charset=utf-8", "Content-Transfer-Encoding: quoted-printable"]
+    }
+
+    /// `Name: a, b, c` on one line when it fits in 78 characters, otherwise one mailbox per line.
+    static func addressList(_ name: String, _ mailboxes: [MailAddress]) -> String {
+        let items = mailboxes.map(MIMEHeaderEncoding.mailbox)
+        let oneLine = "\(name): " + items.joined(separator: ", ")
+        return oneLine.utf8.count <= 78 ? oneLine : "\(name): " + items.joined(separator: ",\r\n ")
+    }
+
+    /// A fresh multipart boundary: `=_` and a random token.
+    static func randomBoundary() -> String {
+        "=_" + randomToken(separator: "_")
+    }
+
+    /// Two random 64-bit numbers in base 36, joined by `separator`.
+    private static func randomToken(separator: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 36) }.joined(separator: separator)
     }
 
     /// `<id@domain>` from a caller's id (brackets optional, domain added if missing) or a random one.
     static func messageID(_ given: String?, sender: MailAddress) throws(MailError) -> String {
         let domain = sender.domain
-        guard var id = given else {
-            var generator = SystemRandomNumberGenerator()
-            let random = (0..<2).map { _ in String(generator.next() as UInt64, radix: 36) }.joined(separator: ".")
-            return "<\(random)@\(domain)>"
-        }
+        guard var id = given else { return "<\(randomToken(separator: "."))@\(domain)>" }
         if id.hasPrefix("<") && id.hasSuffix(">") { id = String(id.dropFirst().dropLast()) }
         guard !id.isEmpty, id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") }) else {
             throw .invalid("message id '\(id.filter { !$0.isNewline })' must be printable ASCII without spaces or angle brackets")

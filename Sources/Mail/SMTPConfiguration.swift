@@ -13,7 +13,13 @@ public struct SMTPConfiguration: Sendable, Hashable {
     public var password: String?
     /// Require TLS: `STARTTLS` on `smtp://` (fail if the server does not offer it); always true for `smtps://`.
     public var requireTLS: Bool
-    /// How long connecting (TCP and TLS) may take.
+    /// TLS from the first byte (`smtps://`), rather than `STARTTLS` after the greeting.
+    public let implicitTLS: Bool
+    /// The name announced in `EHLO`: the URL's path, or `localhost`.
+    public let heloName: String
+    /// A PEM file of the certificate authorities to trust for TLS, or `nil` for the system's.
+    public var certificateAuthorityFile: String?
+    /// How long the TCP connection may take to open.
     public var connectTimeout: Duration
     /// How long a whole send may take, connection included.
     public var timeout: Duration
@@ -22,7 +28,7 @@ public struct SMTPConfiguration: Sendable, Hashable {
     ///
     /// Credentials are percent-decoded, moved to ``username`` / ``password`` and removed from ``url``.
     /// Defaults: 10 s to connect, 60 s per send, TLS only for `smtps` or `starttls=required`.
-    /// - Throws: ``MailError`` (permanent, `curlCode` 0) saying what is wrong.
+    /// - Throws: ``MailError`` (``MailError/Kind/invalid``) saying what is wrong.
     public init(url: String) throws {
         let parsed = try SMTPURL(parsing: url)
         self.url = parsed.baseURL
@@ -31,6 +37,9 @@ public struct SMTPConfiguration: Sendable, Hashable {
         self.username = parsed.username
         self.password = parsed.password
         self.requireTLS = parsed.implicitTLS || parsed.startTLS
+        self.implicitTLS = parsed.implicitTLS
+        self.heloName = parsed.heloName ?? "localhost"
+        self.certificateAuthorityFile = nil
         self.connectTimeout = .seconds(10)
         self.timeout = .seconds(60)
     }
@@ -55,6 +64,7 @@ struct SMTPURL: Equatable {
     var password: String?
     var implicitTLS: Bool
     var startTLS: Bool
+    var heloName: String?
 
     init(parsing url: String) throws(MailError) {
         func invalid(_ why: String) -> MailError {
@@ -131,6 +141,12 @@ struct SMTPURL: Equatable {
             }
             startTLS = ["required", "true", "1"].contains(value)
         }
+
+        let name = path.drop { $0 == "/" }
+        guard name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw invalid("the EHLO name in the path must be printable ASCII without spaces")
+        }
+        heloName = name.isEmpty ? nil : String(name)
 
         let hostPart = host.contains(":") ? "[\(host)]" : host
         baseURL = "\(scheme)://\(hostPart):\(port)\(path == "/" ? "" : path)"

@@ -22,7 +22,7 @@ struct EmailDispatcherTests {
         func send(_ message: MailMessage) throws {
             try state.withLock { state in
                 if let recipient = message.to.first?.address, state.refused.contains(recipient) {
-                    throw MailError(curlCode: 7, responseCode: nil, message: "connection refused", isTransient: true)
+                    throw MailError(.connectionFailed, message: "connection refused")
                 }
                 state.sent.append(message)
             }

@@ -161,7 +161,9 @@ struct GatewayRateLimitTests: GatewayTesting {
         defer { server.stop() }
         try await withRedisClient(RedisConfiguration(url: "redis://127.0.0.1:\(server.port)/0", poolSize: 1)) { redis async throws in
             let counter = RateLimitCounter(redis: redis)
-            let policy = RateLimitPolicy(requests: 4, windowSeconds: 8, key: .client)  // one request back every 2 s
+            // One request back every 20 s. The key's TTL runs on Redis' own clock, so the periods are
+            // long enough that a loaded machine's pauses between these calls cannot expire it.
+            let policy = RateLimitPolicy(requests: 4, windowSeconds: 80, key: .client)
             let key = "gcra-test"
             let start: Int64 = 1_000_000
             var burst: [RateLimitDecision] = []
@@ -170,21 +172,21 @@ struct GatewayRateLimitTests: GatewayTesting {
             }
             #expect(burst.map(\.allowed) == [true, true, true, true, false])
             #expect(burst.map(\.remaining) == [3, 2, 1, 0, 0])
-            #expect(burst[4].retryAfter == .seconds(2))
-            #expect(burst[3].resetAfter == .seconds(8))
-            // 1.999 s later: still refused; at 2 s one request, and only one, comes back.
-            let justBefore = try await counter.take(key: key, policy: policy, now: start + 1999).allowed
+            #expect(burst[4].retryAfter == .seconds(20))
+            #expect(burst[3].resetAfter == .seconds(80))
+            // 19.999 s later: still refused; at 20 s one request, and only one, comes back.
+            let justBefore = try await counter.take(key: key, policy: policy, now: start + 19_999).allowed
             #expect(justBefore == false)
-            let later = try await counter.take(key: key, policy: policy, now: start + 2000)
+            let later = try await counter.take(key: key, policy: policy, now: start + 20_000)
             #expect(later.allowed && later.remaining == 0)
-            let again = try await counter.take(key: key, policy: policy, now: start + 2000).allowed
+            let again = try await counter.take(key: key, policy: policy, now: start + 20_000).allowed
             #expect(again == false)
             // A full window after the last request, the whole burst is back.
-            let rested = try await counter.take(key: key, policy: policy, now: start + 2000 + 8000)
+            let rested = try await counter.take(key: key, policy: policy, now: start + 20_000 + 80_000)
             #expect(rested.allowed && rested.remaining == 3)
             // The key expires once the allowance is full again: Redis keeps nothing for idle callers.
             let ttl = try await redis.send("PTTL", [key]).int ?? -3
-            #expect((1...2000).contains(ttl), "ttl \(ttl)")
+            #expect((1...20_000).contains(ttl), "ttl \(ttl)")
         }
     }
 }

@@ -84,7 +84,8 @@ struct MailSMTPTests {
             try await withMailer(configuration) { try await $0.send(message) }
         }
         #expect(error?.isTransient == true)
-        #expect(error?.curlCode == 7)  // CURLE_COULDNT_CONNECT
+        #expect(error?.kind == .connectionFailed)
+        #expect(error?.isServerUnreachable == true)
         #expect(error?.responseCode == nil)
         #expect(error?.message.isEmpty == false)
     }
@@ -99,7 +100,7 @@ struct MailSMTPTests {
             try await withMailer(SMTPConfiguration(url: smtpURL)) { try await $0.send(message) }
         }
         #expect(error?.isTransient == false)
-        #expect(error?.curlCode == 0)
+        #expect(error?.kind == .invalid)
     }
 }
 

@@ -1,9 +1,8 @@
 import AsyncHTTPClient
+import NIOCore
 import Foundation
 import Logging
 import Mail
-import NIOCore
-import NIOPosix
 
 /// Why a mail integration test cannot run.
 struct MailTestSetupError: Error, CustomStringConvertible {
@@ -25,20 +24,11 @@ enum MailTestEnvironment {
     }
 }
 
-/// Runs `body` with a mailer on a thread pool of its own.
+/// Runs `body` with a mailer that logs errors only.
 func withMailer<Result>(_ configuration: SMTPConfiguration, _ body: (SMTPMailer) async throws -> Result) async throws -> Result {
-    let threadPool = NIOThreadPool(numberOfThreads: 2)
-    threadPool.start()
     var logger = Logger(label: "test.mail")
     logger.logLevel = .error
-    do {
-        let result = try await body(SMTPMailer(configuration: configuration, threadPool: threadPool, logger: logger))
-        try await threadPool.shutdownGracefully()
-        return result
-    } catch {
-        try? await threadPool.shutdownGracefully()
-        throw error
-    }
+    return try await body(try SMTPMailer(configuration: configuration, logger: logger))
 }
 
 /// The subset of MailHog's v2 API the tests read: `GET /api/v2/messages`.

@@ -7,19 +7,21 @@ import Testing
 struct DependencyOutageTests {
     @Test("an SMTP server that never answered is unreachable; one that replied is not")
     func smtpServerUnreachable() {
-        let refused = MailError(curlCode: 7, responseCode: nil, message: "couldn't connect", isTransient: true)
-        let busy = MailError(curlCode: 0, responseCode: 451, message: "try again later", isTransient: true)
-        let rejected = MailError(curlCode: 0, responseCode: 550, message: "no such mailbox", isTransient: false)
-        let invalid = MailError(curlCode: 0, responseCode: nil, message: "no recipient", isTransient: false)
+        let refused = MailError(.connectionFailed, message: "couldn't connect")
+        let busy = MailError(.rejected, responseCode: 451, message: "try again later")
+        let rejected = MailError(.rejected, responseCode: 550, message: "no such mailbox")
+        let invalid = MailError(.invalid, message: "no recipient")
+        let lost = MailError(.connectionLost, message: "reset after DATA")
         #expect(refused.isServerUnreachable)
         #expect(!busy.isServerUnreachable)
         #expect(!rejected.isServerUnreachable)
         #expect(!invalid.isServerUnreachable)
+        #expect(!lost.isServerUnreachable && lost.isTransient)
     }
 
     @Test("an error reported as DependencyUnavailable is an outage; the same error alone is not")
     func reportedOutages() {
-        let refused = MailError(curlCode: 7, responseCode: nil, message: "couldn't connect", isTransient: true)
+        let refused = MailError(.connectionFailed, message: "couldn't connect")
         #expect(DependencyOutage.isOutage(DependencyUnavailable(refused)))
         #expect(!DependencyOutage.isOutage(refused))
         #expect("\(DependencyUnavailable(refused))" == "\(refused)")

@@ -38,12 +38,9 @@ struct HTTPProblemTests {
     @Test func decodingErrorsNameTheField() throws {
         struct Body: Decodable { var quantity: Int; var productId: UUID }
         func problem(for json: String) -> HTTPProblem? {
-            do {
-                _ = try ShopJSON.decodeRequestBody(Body.self, from: Array(json.utf8))
-                return nil
-            } catch {
-                return error
-            }
+            let result = Result { () throws(HTTPProblem) in try ShopJSON.decodeRequestBody(Body.self, from: Array(json.utf8)) }
+            guard case .failure(let problem) = result else { return nil }
+            return problem
         }
         #expect(problem(for: #"{"quantity": "x", "productId": "\#(UUID())"}"#)?.errors == [.init(field: "quantity", message: "expected an integer")])
         #expect(problem(for: #"{"quantity": 1}"#)?.errors == [.init(field: "productId", message: "is required")])

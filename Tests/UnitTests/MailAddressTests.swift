@@ -29,7 +29,7 @@ struct MailAddressTests {
     @Test func invalidAddressErrorsArePermanentAndSayWhy() {
         let error = #expect(throws: MailError.self) { try MailAddress(parsing: "no-at-sign") }
         #expect(error?.isTransient == false)
-        #expect(error?.curlCode == 0)
+        #expect(error?.kind == .invalid)
         #expect(error?.message.contains("no '@'") == true)
     }
 

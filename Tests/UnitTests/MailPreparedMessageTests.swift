@@ -1,7 +1,7 @@
 import Testing
 @testable import Mail
 
-@Suite("Rendering a mail for curl")
+@Suite("Rendering a mail for SMTP")
 struct MailPreparedMessageTests {
     private let shop = MailAddress("shop@example.com", name: "Shop")
 
@@ -15,8 +15,8 @@ struct MailPreparedMessageTests {
             headers: [MailHeader(name: "X-Order-ID", value: "42"), MailHeader(name: "Reply-To", value: "help@example.com")]
         )
         let mail = try PreparedMail(message, date: "Thu, 01 Jan 1970 00:00:00 +0000")
-        #expect(mail.envelopeSender == "<shop@example.com>")
-        #expect(mail.envelopeRecipients == ["<zoe@example.org>", "<b@example.org>"])
+        #expect(mail.envelopeSender == "shop@example.com")
+        #expect(mail.envelopeRecipients == ["zoe@example.org", "b@example.org"])
         #expect(mail.messageID == "<order-42@example.com>")
         #expect(mail.headerLines == [
             "From: Shop <shop@example.com>",
@@ -26,15 +26,54 @@ struct MailPreparedMessageTests {
             "Message-ID: <order-42@example.com>",
             "X-Order-ID: 42",
             "Reply-To: help@example.com",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: quoted-printable",
         ])
-        #expect(mail.htmlBody == nil)
+        #expect(String(decoding: mail.content, as: UTF8.self).hasSuffix("\r\n\r\nHi\r\n"))
     }
 
-    @Test func anHTMLBodyMakesTheMessageMultipartAlternative() throws {
-        let message = MailMessage(from: shop, to: [MailAddress("a@b.c")], subject: "s", textBody: "t", htmlBody: "<p>h</p>")
+    @Test func anHTMLBodyMakesTheMessageMultipartAlternativeTextFirst() throws {
+        let message = MailMessage(from: shop, to: [MailAddress("a@b.c")], subject: "s", textBody: "Grüße", htmlBody: "<p a=\"1\">h</p>")
+        let mail = try PreparedMail(message, date: "d", boundary: "=_b")
+        #expect(mail.headerLines.suffix(2) == ["MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=\"=_b\""])
+        let body = String(decoding: mail.content, as: UTF8.self).split(separator: "\r\n\r\n", maxSplits: 1).last.map(String.init)
+        #expect(body == """
+            This is a multipart message in MIME format.\r
+            \r
+            --=_b\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Transfer-Encoding: quoted-printable\r
+            \r
+            Gr=C3=BC=C3=9Fe\r
+            --=_b\r
+            Content-Type: text/html; charset=utf-8\r
+            Content-Transfer-Encoding: quoted-printable\r
+            \r
+            <p a=3D"1">h</p>\r
+            --=_b--\r
+
+            """)
+    }
+
+    @Test func aLongRecipientListIsFoldedAndNoLineIsTooLong() throws {
+        let recipients = (1...30).map { MailAddress("customer\($0)@example.org", name: "Customer \($0)") }
+        let message = MailMessage(from: shop, to: recipients, subject: String(repeating: "Ä", count: 300),
+                                  textBody: String(repeating: "x", count: 5_000))
         let mail = try PreparedMail(message, date: "d")
-        #expect(mail.headerLines.last == "Content-Type: multipart/alternative")
-        #expect(mail.htmlBody == Array("<p>h</p>".utf8))
+        let lines = String(decoding: mail.content, as: UTF8.self).components(separatedBy: "\r\n")
+        // RFC 5322's hard limit is 998; folded lines stay near its recommended 78 (an encoded
+        // word of 75 behind "Subject: " is the longest).
+        #expect(lines.allSatisfy { $0.utf8.count <= 9 + MIMEHeaderEncoding.maximumWordLength }, "\(lines.filter { $0.utf8.count > 84 })")
+        #expect(mail.headerLines[1].hasPrefix("To: Customer 1 <customer1@example.org>,\r\n Customer 2"))
+        #expect(mail.content.allSatisfy { $0 < 0x80 })
+    }
+
+    @Test func aHeaderValueTooLongForOneLineIsRefused() {
+        let message = MailMessage(from: shop, to: [MailAddress("a@b.c")], subject: "s", textBody: "t",
+                                  headers: [MailHeader(name: "X-Long", value: String(repeating: "a", count: 1_000))])
+        let error = #expect(throws: MailError.self) { try PreparedMail(message, date: "d") }
+        #expect(error?.kind == .invalid)
     }
 
     @Test func normalisesEveryLineBreakToCRLF() {
@@ -80,13 +119,15 @@ struct MailPreparedMessageTests {
     }
 
     @Test func classifiesFailuresAsTransientOrPermanent() {
-        #expect(MailError.isTransient(curlCode: 7, responseCode: nil))  // couldn't connect
-        #expect(MailError.isTransient(curlCode: 28, responseCode: nil))  // timeout
-        #expect(MailError.isTransient(curlCode: 55, responseCode: 451))  // 4xx: try later
-        #expect(!MailError.isTransient(curlCode: 55, responseCode: 550))  // rejected recipient
-        #expect(!MailError.isTransient(curlCode: 67, responseCode: 535))  // login denied
-        #expect(!MailError.isTransient(curlCode: 3, responseCode: nil))  // malformed URL
-        let error = MailError(curlCode: 7, responseCode: nil, message: "Failed to connect", isTransient: true)
-        #expect(error.description == "sending mail failed: Failed to connect (curl 7) [transient]")
+        #expect(MailError(.connectionFailed, message: "refused").isTransient)
+        #expect(MailError(.timedOut, message: "slow").isTransient)
+        #expect(MailError(.connectionLost, message: "reset").isTransient)
+        #expect(MailError(.rejected, responseCode: 451, message: "try later").isTransient)
+        #expect(!MailError(.rejected, responseCode: 550, message: "no such user").isTransient)
+        #expect(!MailError(.rejected, responseCode: 535, message: "login denied").isTransient)
+        #expect(!MailError(.tlsFailed, message: "untrusted certificate").isTransient)
+        #expect(!MailError(.invalid, message: "malformed URL").isTransient)
+        let error = MailError(.rejected, responseCode: 550, message: "RCPT TO:<a@b.c> was answered 550 no")
+        #expect(error.description == "sending mail failed: RCPT TO:<a@b.c> was answered 550 no (SMTP 550) [permanent]")
     }
 }

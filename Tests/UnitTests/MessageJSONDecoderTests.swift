@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import Testing
+import TestSupport
 
 /// `MessageJSONDecoder` must decode as Foundation's `JSONDecoder` (with `.iso8601` dates) does:
 /// the cases below are decoded by both, and their values, or their errors' kinds and coding
@@ -308,19 +309,6 @@ struct MessageJSONDecoderTests {
             #expect(!isJSON, "\(T.self): refused a valid document that Foundation accepts: \(text)")
         }
         return false
-    }
-
-    /// A small seeded generator, so that a failure of the test above can be replayed.
-    struct SplitMix64 {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     @Test("every queue message decodes as Foundation decodes it")

@@ -75,6 +75,8 @@ coldstart_run() {
   anon=$(awk '/^RssAnon:/ { print $2 }' "$status")
   file=$(awk '/^RssFile:/ { print $2 }' "$status")
   pss=$(awk '/^Pss:/ { print $2 }' "/proc/$LAUNCHED_PID/smaps_rollup")
+  # Per mapping, for finding where a worker's memory goes (sum Rss by file name).
+  cp "/proc/$LAUNCHED_PID/smaps" "$BENCH_RESULTS/logs/coldstart-$worker-r$round.smaps"
   stop_worker "$LAUNCHED_PID"
   record coldstart.jsonl --arg worker "$worker" --argjson round "$round" --argjson ms "$milliseconds" \
     --argjson rss "$rss" --argjson hwm "$hwm" --argjson anon "$anon" --argjson file "$file" --argjson pss "$pss" \

@@ -17,8 +17,22 @@ class _LenientSMTP(SMTP):
 
 
 def _accept_any_login(server, session, envelope, mechanism, auth_data):
-    """MailHog accepts every AUTH attempt; so does the catcher."""
+    """MailHog accepts every AUTH attempt; so does the catcher unless given credentials."""
     return AuthResult(success=True)
+
+
+def _accept_only(credentials):
+    """An authenticator accepting exactly one user name and password (for tests of AUTH)."""
+    user, _, password = credentials.partition(":")
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        login = getattr(auth_data, "login", b"") or b""
+        secret = getattr(auth_data, "password", b"") or b""
+        accepted = (login.decode("utf-8", "replace"), secret.decode("utf-8", "replace")) == (user, password)
+        # handled=False: aiosmtpd answers 535 itself (with handled=True it would answer nothing).
+        return AuthResult(success=accepted, handled=False)
+
+    return authenticate
 
 
 class _StoreHandler:
@@ -44,8 +58,15 @@ class _Controller(Controller):
         return _LenientSMTP(self.handler, **self.SMTP_kwargs)
 
 
-def start_smtp(store, host, port, hostname=DEFAULT_HOSTNAME):
-    """Starts the SMTP server on host:port in a background thread; returns it (call .stop())."""
+def start_smtp(store, host, port, hostname=DEFAULT_HOSTNAME, tls_context=None, implicit_tls=False, credentials=None):
+    """Starts the SMTP server on host:port in a background thread; returns it (call .stop()).
+
+    With tls_context it offers STARTTLS, or, with implicit_tls, speaks TLS from the first byte
+    (smtps). With credentials ("user:password") AUTH accepts only those.
+    """
+    tls_options = {}
+    if tls_context is not None:
+        tls_options = {"ssl_context": tls_context} if implicit_tls else {"tls_context": tls_context}
     controller = _Controller(
         _StoreHandler(store, hostname),
         hostname=host,
@@ -54,8 +75,9 @@ def start_smtp(store, host, port, hostname=DEFAULT_HOSTNAME):
         ident="ESMTP MailHog",
         enable_SMTPUTF8=True,
         data_size_limit=None,
-        authenticator=_accept_any_login,
+        authenticator=_accept_only(credentials) if credentials else _accept_any_login,
         auth_require_tls=False,
+        **tls_options,
     )
     controller.start()
     return controller

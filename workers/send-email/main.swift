@@ -4,10 +4,9 @@ import ServiceKit
 import WorkerRuntime
 
 await Worker.run(queue: .sendEmail) { resources in
-    let mailer = SMTPMailer(
-        configuration: try SMTPConfiguration(url: try resources.config.required("smtp.url", isSecret: true)),
-        logger: resources.logger
-    )
+    var smtp = try SMTPConfiguration(url: try resources.config.required("smtp.url", isSecret: true))
+    smtp.certificateAuthorityFile = resources.config.string(forKey: "smtp.caFile").flatMap { $0.isEmpty ? nil : $0 }
+    let mailer = try SMTPMailer(configuration: smtp, logger: resources.logger)
     return SendEmailHandler(
         dispatcher: EmailDispatcher(
             log: EmailLog(database: try resources.database()),
