@@ -19,6 +19,7 @@ struct SMTPConversation {
     }
 
     /// Waits for the next reply and checks its code. `step` names what it answers in errors.
+    @discardableResult
     mutating func reply(to step: String, accepting accepted: ClosedRange<Int>) async throws -> SMTPReply {
         guard let reply = try await replies.next() else {
             throw MailError(.connectionLost, message: "the server closed the connection before answering \(step)")
@@ -45,14 +46,23 @@ struct SMTPConversation {
         try await reply(to: "the end of the message data", accepting: 250...250)
     }
 
-    /// Puts TLS below everything else in the pipeline, after the server's 220 to `STARTTLS`.
-    /// Writes wait for the handshake; its failure fails the next reply.
+    /// Puts TLS below everything else in the pipeline, after the server's 220 to `STARTTLS`,
+    /// and waits for the handshake, so that its failure is reported as such rather than as
+    /// the connection closing under the next command.
     func startTLS(context: NIOSSLContext, serverHostname: String?) async throws {
         let channel = self.channel
-        try await channel.eventLoop.submit {
-            let handler = try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
-            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
-        }.get()
+        let handshake = channel.eventLoop.makePromise(of: Void.self)
+        do {
+            try await channel.eventLoop.submit {
+                let tls = try NIOSSLClientHandler(context: context, serverHostname: serverHostname)
+                try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+                try channel.pipeline.syncOperations.addHandler(TLSHandshakeObserver(promise: handshake), position: .after(tls))
+            }.get()
+        } catch {
+            handshake.fail(error)
+            throw error
+        }
+        try await handshake.futureResult.get()
     }
 
     /// `content` (CRLF line breaks, ending in CRLF) as `DATA` payload: RFC 5321 §4.5.2's

@@ -17,7 +17,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     public init(url: String, maximumConnections: Int = 20) throws(DatabaseConfigurationError) {
         guard let components = URLComponents(string: url),
             let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme),
-            let host = components.host, !host.isEmpty
+            let host = Self.host(in: url), !host.isEmpty
         else {
             throw DatabaseConfigurationError(reason: "expected postgres://user:password@host:port/database")
         }
@@ -39,6 +39,21 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         self.database = database
         self.sslMode = sslMode
         self.maximumConnections = maximumConnections
+    }
+
+    /// The host of `url`'s authority (an IPv6 address without its brackets), read from the
+    /// text. `URLComponents.host` and `percentEncodedHost` would IDNA-encode it through ICU,
+    /// which pages in about a megabyte of ICU's data in every process at start (found by the
+    /// workers' idle-memory benchmark, BENCHMARKS.md).
+    static func host(in url: String) -> String? {
+        guard let schemeEnd = url.range(of: "://") else { return nil }
+        let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostAndPort = authority.lastIndex(of: "@").map { authority[authority.index(after: $0)...] } ?? authority
+        if hostAndPort.hasPrefix("[") {
+            guard let close = hostAndPort.firstIndex(of: "]") else { return nil }
+            return String(hostAndPort[hostAndPort.index(after: hostAndPort.startIndex)..<close])
+        }
+        return String(hostAndPort.prefix { $0 != ":" }).removingPercentEncoding
     }
 
     /// The configuration for postgres-nio's pooled client.

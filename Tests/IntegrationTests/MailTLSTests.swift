@@ -15,7 +15,7 @@ struct MailTLSTests {
     private static func configuration(_ url: String, trusting catcher: TLSMailCatcher?) throws -> SMTPConfiguration {
         var configuration = try SMTPConfiguration(url: url)
         configuration.certificateAuthorityFile = catcher?.certificateFile
-        configuration.timeout = .seconds(20)
+        configuration.timeout = .seconds(40)
         return configuration
     }
 

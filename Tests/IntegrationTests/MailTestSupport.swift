@@ -25,13 +25,14 @@ enum MailTestEnvironment {
 }
 
 /// Runs `body` with a mailer that logs errors only.
+@discardableResult
 func withMailer<Result>(_ configuration: SMTPConfiguration, _ body: (SMTPMailer) async throws -> Result) async throws -> Result {
     var logger = Logger(label: "test.mail")
     logger.logLevel = .error
     return try await body(try SMTPMailer(configuration: configuration, logger: logger))
 }
 
-/// The subset of MailHog's v2 API the tests read: `GET /api/v2/messages`.
+/// The subset of MailHog's v2 API the tests read: `GET /api/v2/search`.
 struct MailHogMessages: Decodable {
     struct Item: Decodable {
         struct Content: Decodable {
@@ -61,14 +62,17 @@ struct MailHogMessages: Decodable {
     let total: Int
     let items: [Item]
 
-    /// Polls the API until a message with this `Message-ID` arrives (or `timeout` passes).
+    /// Polls the API until a message with this `Message-ID` arrives (or `timeout` passes). It
+    /// searches for the id rather than listing: a list is one page of the newest 50, and the
+    /// other suites' emails can push a message off it while this waits.
     static func waitForMessage(id messageID: String, at baseURL: String, timeout: Duration = .seconds(10)) async throws -> Item {
         let deadline = ContinuousClock.now + timeout
+        let query = messageID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? messageID
         while true {
-            let request = HTTPClientRequest(url: "\(baseURL)/api/v2/messages")
+            let request = HTTPClientRequest(url: "\(baseURL)/api/v2/search?kind=containing&query=\(query)")
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
             guard response.status == .ok else {
-                throw MailTestSetupError(description: "GET \(baseURL)/api/v2/messages answered \(response.status)")
+                throw MailTestSetupError(description: "GET \(baseURL)/api/v2/search answered \(response.status)")
             }
             let body = try await response.body.collect(upTo: 64 << 20)
             let messages = try JSONDecoder().decode(MailHogMessages.self, from: Data(body.readableBytesView))

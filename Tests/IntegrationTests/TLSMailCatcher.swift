@@ -33,22 +33,30 @@ final class TLSMailCatcher {
             throw MailTestSetupError(description: "openssl could not make a test certificate: \(Self.read(log))")
         }
 
-        smtpPort = try RedisTestServer.freePort()
-        smtpsPort = try RedisTestServer.freePort()
-        let httpPort = try RedisTestServer.freePort()
-        apiURL = "http://127.0.0.1:\(httpPort)"
-        process = try ChildProcess(
-            shell: "/usr/bin/python3 -m catcher 127.0.0.1:\(smtpPort) 127.0.0.1:\(httpPort) --tls-cert cert.pem"
-                + " --tls-key key.pem --smtps 127.0.0.1:\(smtpsPort) --auth '\(username):\(password)'",
-            directory: directory, environment: environment, outputFile: log
-        )
-        let deadline = ContinuousClock.now + .seconds(30)
-        while !(RedisTestServer.accepts(port: smtpPort) && RedisTestServer.accepts(port: smtpsPort) && RedisTestServer.accepts(port: httpPort)) {
-            guard process.isRunning, ContinuousClock.now < deadline else {
-                throw MailTestSetupError(description: "the TLS mail catcher did not start: \(Self.read(log))")
+        let (process, ports) = try await Self.launch(in: directory, environment: environment, log: log,
+                                                     login: "\(username):\(password)")
+        (smtpPort, smtpsPort, apiURL, self.process) = (ports[0], ports[1], "http://127.0.0.1:\(ports[2])", process)
+    }
+
+    /// Starts the catcher on three free ports (SMTP, SMTPS, HTTP) and waits until all accept
+    /// connections. Free ports are only free when asked: if another process takes one first,
+    /// the catcher exits, and it is started again on new ones.
+    private static func launch(in directory: String, environment: [String: String], log: String, login: String) async throws -> (ChildProcess, [Int]) {
+        for _ in 1...3 {
+            let ports = try (0..<3).map { _ in try RedisTestServer.freePort() }
+            let process = try ChildProcess(
+                shell: "/usr/bin/python3 -m catcher 127.0.0.1:\(ports[0]) 127.0.0.1:\(ports[2]) --tls-cert cert.pem"
+                    + " --tls-key key.pem --smtps 127.0.0.1:\(ports[1]) --auth '\(login)'",
+                directory: directory, environment: environment, outputFile: log
+            )
+            let deadline = ContinuousClock.now + .seconds(30)
+            while process.isRunning, ContinuousClock.now < deadline, !ports.allSatisfy(RedisTestServer.accepts(port:)) {
+                try await Task.sleep(for: .milliseconds(50))
             }
-            try await Task.sleep(for: .milliseconds(50))
+            if process.isRunning, ports.allSatisfy(RedisTestServer.accepts(port:)) { return (process, ports) }
+            process.signal(SIGKILL)
         }
+        throw MailTestSetupError(description: "the TLS mail catcher did not start: \(read(log))")
     }
 
     deinit {
