@@ -29,6 +29,11 @@ public struct SMTPMailer: Sendable {
         self.logger = logger
         guard configuration.requireTLS else {
             tlsContext = nil
+            if configuration.username != nil {
+                logger.warning("SMTP credentials will cross the network unencrypted: use smtps:// or ?starttls=required", metadata: [
+                    "smtp.server": "\(configuration.url)",
+                ])
+            }
             return
         }
         var tls = TLSConfiguration.makeClientConfiguration()
