@@ -17,7 +17,9 @@ public struct ServiceBootstrap: Sendable {
     public let metrics: PrometheusCollectorRegistry
 
     /// Reads the environment and bootstraps logging and metrics. Call once, first thing in `main`.
+    /// Unless `TZ` is set, the process keeps time in UTC (``ProcessTimeZone``).
     public init(name: String) {
+        ProcessTimeZone.defaultToUTC()
         self.name = name
         self.config = ConfigReader.fromEnvironment()
         self.logger = LoggingSetup.bootstrap(service: name, config: config)
