@@ -38,8 +38,8 @@ public enum DependencyOutage {
 
 /// An error of a dependency this module does not know, which its caller has recognised as
 /// the dependency being down, not the work being wrong: e.g. the send-email worker's SMTP
-/// server not answering (`MailError.isServerUnreachable`; ServiceKit does not link the mail
-/// client, so that only the process that sends mail loads libcurl).
+/// server not answering (`MailError.isServerUnreachable`; ServiceKit does not depend on the
+/// mail client, which only the send-email worker links).
 public struct DependencyUnavailable: Error, CustomStringConvertible {
     /// The dependency's own error.
     public var underlying: any Error
