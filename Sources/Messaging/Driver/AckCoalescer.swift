@@ -2,11 +2,13 @@
 ///
 /// A consumer channel's delivery tags count up from 1, and `basic.ack` with `multiple` acks
 /// every outstanding delivery up to its tag; so it may only cover tags that are all settled.
-/// The coalescer keeps the tag up to which everything is settled; the acks of one turn of the
-/// driver's loop that extend that prefix go out as one `multiple` ack. Any other ack goes out
-/// on its own at once (held back, it would keep its prefetch slot and stall the consumer
-/// behind a slow handler), and is remembered as settled, so a later prefix can pass over it.
-/// Rejects and acks someone waits for are sent on their own and recorded the same way.
+/// The coalescer keeps the tag up to which everything is settled; the held acks that extend
+/// that prefix go out as one `multiple` ack. An ack past a gap (a delivery still being handled)
+/// is held back with the others while it may be (see ``ConnectionDriver/sendDueAcks()``),
+/// since the gap usually closes soon; after that it goes out on its own (held any longer, it
+/// would keep its prefetch slot and stall the consumer behind a slow handler), and is
+/// remembered as settled, so a later prefix can pass over it. Rejects and acks someone waits
+/// for are sent on their own and recorded the same way.
 struct AckCoalescer {
     /// A `basic.ack` to send.
     enum Ack: Equatable {
@@ -33,9 +35,10 @@ struct AckCoalescer {
     }
 
     /// The acks to send now for `tags` (acked since the last call, in any order): one ack
-    /// covering those that extend the settled prefix, then the others on their own.
-    mutating func acks(for tags: [UInt64]) -> [Ack] {
-        guard isCoalescing else { return tags.map(Ack.single) }
+    /// covering those that extend the settled prefix, then the others on their own, or, with
+    /// `holdingGaps`, not yet: those are `held`, to be passed again to a later call.
+    mutating func acks(for tags: [UInt64], holdingGaps: Bool = false) -> (acks: [Ack], held: [UInt64]) {
+        guard isCoalescing else { return (tags.map(Ack.single), []) }
         var pending = Set(tags)
         var next = settledThrough + 1
         var lastAcked: UInt64?
@@ -56,12 +59,17 @@ struct AckCoalescer {
             acks.append(coveredAcks == 1 ? .single(lastAcked) : .upTo(lastAcked))
         }
         settledThrough = next - 1
+        var held: [UInt64] = []
         for tag in pending.sorted() {
+            if holdingGaps, tag > settledThrough {
+                held.append(tag)
+                continue
+            }
             acks.append(.single(tag))
             if tag > settledThrough { settledAbove.insert(tag) }
         }
         stopCoalescingIfTooMany()
-        return acks
+        return (acks, held)
     }
 
     /// Records that `tag` was settled on its own (a reject, or an ack someone waits for).

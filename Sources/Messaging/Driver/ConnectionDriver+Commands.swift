@@ -11,8 +11,8 @@ extension ConnectionDriver {
             return
         }
         if case .settle(let receipt, let deliveryTag, .ack, nil) = command {
-            // Sent at the end of the turn, with the others (see ``sendPendingAcks()``).
-            pendingAcks.append((receipt, deliveryTag))
+            // Sent with others once due (see ``sendDueAcks()``).
+            holdAck(receipt, deliveryTag: deliveryTag)
             return
         }
         // Everything else keeps its order after the acks before it.

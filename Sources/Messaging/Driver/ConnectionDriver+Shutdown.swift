@@ -23,6 +23,9 @@ extension ConnectionDriver {
     /// Closes channels and connection, fails what is left, ends every stream.
     func finish() {
         if let session {
+            // Acks still held (the shutdown deadline passed first) go out before the channels
+            // close; if the connection is gone, the broker redelivers those messages.
+            try? sendPendingAcks()
             if publisher.count > 0 {
                 logger.warning(
                     "AMQP shutdown timeout reached with unconfirmed publishes",

@@ -39,8 +39,8 @@ final class ConnectionDriver {
     var consumers: [UInt64: ConsumerRecord] = [:]
     var consumerIDByChannel: [UInt16: UInt64] = [:]
     var publisher = PublishTracker()
-    /// Acks nobody waits for, taken from the mailbox this turn and not sent yet.
-    var pendingAcks: [(receipt: DeliveryReceipt, deliveryTag: UInt64)] = []
+    /// Acks nobody waits for, taken from the mailbox and not sent yet, oldest first.
+    var pendingAcks: [HeldAck] = []
     /// Per channel: which of its acks can go out as one (see ``AckCoalescer``).
     var ackCoalescers: [UInt16: AckCoalescer] = [:]
     var reconnectAttempt = 0
@@ -96,14 +96,20 @@ final class ConnectionDriver {
                 throw error
             }
         }
-        try sendPendingAcks()
+        try sendDueAcks()
         try readAvailableFrames(budget: 1024)
         try retryDueConsumers()
         session.releaseBuffers()
         if session.hasBufferedInput { return }
         if case .running = phase, mailbox.isShutdownRequested { return }
         let interval = pollInterval(heartbeatSeconds: session.heartbeatSeconds)
-        if !waitForInput(socket: session.socketDescriptor, timeout: interval), session.heartbeatSeconds > 0 {
+        let acks = ackDeadline()
+        if let remaining = acks.remaining, remaining < interval {
+            // Held acks are due before the heartbeat check: wait no longer than that.
+            waitForInput(socket: session.socketDescriptor, timeout: remaining, acksToWake: acks.acksToWake)
+        } else if !waitForInput(socket: session.socketDescriptor, timeout: interval, acksToWake: acks.acksToWake),
+            session.heartbeatSeconds > 0
+        {
             // Idle for a whole interval: give rabbitmq-c a moment to send a due heartbeat and
             // to notice a broker whose heartbeats stopped (it then closes the socket).
             if let method = try session.nextMethod(timeout: .milliseconds(1)) {
@@ -118,17 +124,19 @@ final class ConnectionDriver {
         publisher.count == 0 && queued.isEmpty && pendingAcks.isEmpty && mailbox.isEmpty
     }
 
-    /// Waits until the socket (if any) is readable, a command arrives, or `timeout` passes;
-    /// false if `timeout` passed. Returns at once if commands are already waiting.
+    /// Waits until the socket (if any) is readable, a command arrives (an ack nobody waits
+    /// for: `acksToWake` of them), or `timeout` passes; false if `timeout` passed. Returns at
+    /// once if commands are already waiting.
     @discardableResult
-    func waitForInput(socket: Int32?, timeout: Duration) -> Bool {
-        guard mailbox.prepareToWait() else { return true }
+    func waitForInput(socket: Int32?, timeout: Duration, acksToWake: Int = 1) -> Bool {
+        guard mailbox.prepareToWait(acksToWake: acksToWake) else { return true }
         defer { mailbox.finishedWaiting() }
         var descriptors = [pollfd(fd: mailbox.wakeUp.descriptor, events: Int16(POLLIN), revents: 0)]
         if let socket {
             descriptors.append(pollfd(fd: socket, events: Int16(POLLIN), revents: 0))
         }
-        let milliseconds = Int32(clamping: max(0, Int64(ReconnectBackoff.seconds(timeout) * 1000)))
+        // Rounded up: a wait cut to 0 ms would spin until the time has passed.
+        let milliseconds = Int32(clamping: max(0, Int64((ReconnectBackoff.seconds(timeout) * 1000).rounded(.up))))
         let ready = poll(&descriptors, nfds_t(descriptors.count), milliseconds)
         if descriptors[0].revents != 0 {
             mailbox.wakeUp.clear()
