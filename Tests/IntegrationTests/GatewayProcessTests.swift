@@ -164,6 +164,29 @@ struct GatewayProcessTests {
         }
     }
 
+    @Test func aClientThatStopsReadingSlowsTheUpstreamInsteadOfFillingTheGateway() async throws {
+        try await streamingUpstream(name: "paused").test(.live) { upstream in
+            let config = #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#
+            let gateway = try await GatewayProcess(config: config)
+            // Warm up pools and allocators.
+            let warmUp = try RawConnection(port: gateway.port)
+            try warmUp.send("GET /r/source?bytes=\(2 * Self.mebibyte) HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try warmUp.readBody(within: .seconds(30)) == 2 * Self.mebibyte)
+
+            try gateway.resetPeakMemory()
+            let before = try gateway.memory().resident
+            let reader = try RawConnection(port: gateway.port)
+            try reader.send("GET /r/source?bytes=\(50 * Self.mebibyte) HTTP/1.1\r\nHost: x\r\n\r\n")
+            // Not reading: once the sockets' buffers are full, the gateway must stop reading the
+            // upstream rather than take in the other 40-odd MiB.
+            try await Task.sleep(for: .seconds(2))
+            let growth = try gateway.memory().peak - before
+            #expect(growth < 35 * Self.mebibyte, "the gateway's peak memory grew by \(growth / Self.mebibyte) MiB while its client did not read")
+            #expect(try reader.readBody(within: .seconds(60)) == 50 * Self.mebibyte, "the whole answer arrives once the client reads")
+            #expect(try await gateway.stop() == 0)
+        }
+    }
+
     @Test func clientsThatStallAreCutOff() async throws {
         try await streamingUpstream(name: "slow").test(.live) { upstream in
             let config = #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#
@@ -215,6 +238,38 @@ final class RawConnection {
     func send(_ text: String) throws {
         let sent = text.utf8CString.withUnsafeBufferPointer { Glibc.send(fd, $0.baseAddress, $0.count - 1, 0) }
         guard sent == text.utf8.count else { throw RedisTestSetupError(description: "send failed") }
+    }
+
+    /// Reads one answer with a `Content-Length` and returns the length of its body as read,
+    /// or what was read of it when `within` passes.
+    func readBody(within timeout: Duration) throws -> Int {
+        var timeoutValue = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = ContinuousClock.now + timeout
+        var head: [UInt8] = []
+        var expected: Int?
+        var body = 0
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while ContinuousClock.now < deadline {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count == 0 { break }
+            guard count > 0 else {
+                if errno == EAGAIN || errno == EWOULDBLOCK { continue }
+                break
+            }
+            if expected == nil {
+                head += buffer[0..<count]
+                guard let end = head.indices.dropLast(3).first(where: { Array(head[$0..<$0 + 4]) == Array("\r\n\r\n".utf8) }) else { continue }
+                let text = String(decoding: head[..<end], as: UTF8.self).lowercased()
+                let length = text.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }?.dropFirst("content-length:".count)
+                expected = length.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+                body = head.count - (end + 4)
+            } else {
+                body += count
+            }
+            if let expected, body >= expected { break }
+        }
+        return body
     }
 
     /// Reads until the peer closes the connection or `within` passes.

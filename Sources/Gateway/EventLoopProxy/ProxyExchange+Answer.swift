@@ -24,15 +24,14 @@ extension ProxyExchange {
         client.write(NIOAny(HTTPResponsePart.body(chunk)), promise: nil)
     }
 
-    /// The upstream's bytes of this read are written: flush them, and read on while the
-    /// client keeps up.
+    /// The upstream's bytes of this read are written: flush them, and stop reading while the
+    /// client cannot keep up.
     func upstreamReadComplete() {
         guard case .relaying(_, let connection, _) = state else { return }
         client.flush()
-        if client.channel.isWritable {
-            connection.read()
-        } else {
+        if !waitingForClient, !client.channel.isWritable {
             waitingForClient = true
+            connection.pauseReading()
         }
     }
 
@@ -40,7 +39,7 @@ extension ProxyExchange {
     func clientWritable() {
         guard waitingForClient, case .relaying(_, let connection, _) = state else { return }
         waitingForClient = false
-        connection.read()
+        connection.resumeReading()
     }
 
     func upstreamEnd() {

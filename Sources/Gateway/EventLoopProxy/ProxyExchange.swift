@@ -48,7 +48,7 @@ final class ProxyExchange {
         self.handler = handler
         self.peer = peer
         self.path = String(EdgeProxy.path(of: head.path ?? "/"))
-        self.requestID = RequestIDMiddleware.acceptable(head.headerFields[.requestID]) ?? UUID().uuidString.lowercased()
+        self.requestID = RequestIDMiddleware.acceptable(head.headerFields[.requestID]) ?? RequestIDMiddleware.newID()
         self.trace = head.headerFields[.traceParent].flatMap(TraceParent.init) ?? .newTrace()
         var logger = proxy.logger
         logger[metadataKey: "request.id"] = .string(requestID)

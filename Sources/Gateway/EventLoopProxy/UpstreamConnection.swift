@@ -5,8 +5,10 @@ import NIOHTTP1
 /// client connections it serves: the last handler of its channel, which hands the response
 /// parts to the ``ProxyExchange`` using it, or (idle in the pool) closes on anything unexpected.
 ///
-/// The channel reads only when asked (`autoRead` off): the exchange asks for the next read
-/// once the client can take more, so a slow client slows the upstream instead of filling memory.
+/// The channel reads as data arrives, except while the exchange has paused it because its
+/// client cannot take more (``pauseReading()``): a slow client slows the upstream instead of
+/// filling memory. (Reading on demand instead, with `autoRead` off, cost two `epoll_ctl` calls
+/// per request.)
 final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
@@ -33,7 +35,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         self.context = nil
     }
 
-    /// Sends a request without a body and asks for the answer.
+    /// Sends a request without a body; the answer comes to the exchange.
     func send(_ head: HTTPRequestHead) {
         guard let context else {
             failExchange(UpstreamConnectionClosed())
@@ -45,12 +47,21 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         sent.futureResult.assumeIsolated().whenFailure { [self] _ in
             failExchange(UpstreamConnectionClosed())
         }
-        context.read()
     }
 
-    /// Asks for the next read of the answer.
-    func read() {
-        context?.read()
+    /// Stops reading until ``resumeReading()`` (what has been read still arrives).
+    func pauseReading() {
+        setAutoRead(false)
+    }
+
+    /// Reads again as data arrives.
+    func resumeReading() {
+        setAutoRead(true)
+    }
+
+    private func setAutoRead(_ on: Bool) {
+        guard let channel = context?.channel else { return }
+        try? channel.syncOptions?.setOption(.autoRead, value: on)
     }
 
     func close() {

@@ -48,7 +48,7 @@ final class UpstreamConnectionPool: Sendable {
         connection.idleTimer = loop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak connection] in
             connection?.close()
         }
-        connection.read()  // to hear the upstream close it
+        connection.resumeReading()  // if its last answer paused it: to hear the upstream close it
     }
 
     private func pool(on loop: any EventLoop) -> LoopPool {
@@ -80,7 +80,6 @@ final class UpstreamConnectionPool: Sendable {
     private func bootstrap(to address: UpstreamEndpoint, on loop: any EventLoop) -> ClientBootstrap {
         ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
-            .channelOption(.autoRead, value: false)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Every header sent was validated already: the client's by HTTPTypes when

@@ -9,9 +9,16 @@ struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The IP address to connect to; `nil`: the host as written (the upstream client resolves it).
     let ip: String?
 
+    /// The `Host` header for requests to it: the upstream's own authority (made once; it is
+    /// sent with every request).
+    let hostHeader: String
+
     init(_ upstream: Upstream, ip: String? = nil) {
         self.upstream = upstream
         self.ip = ip
+        let host = Self.urlHost(upstream.host)
+        let defaultPort = upstream.scheme == "https" ? 443 : 80
+        self.hostHeader = upstream.port == defaultPort ? host : "\(host):\(upstream.port)"
     }
 
     /// The URL for a request's (already rewritten) path and query, on this address.
@@ -23,21 +30,24 @@ struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
         return url
     }
 
-    /// The `Host` header the request carries: the configured host (and port unless the scheme's default).
-    var hostHeader: String {
-        let host = Self.urlHost(upstream.host)
-        let defaultPort = upstream.scheme == "https" ? 443 : 80
-        return upstream.port == defaultPort ? host : "\(host):\(upstream.port)"
-    }
-
     /// The address connections go to, for logs and metrics: `http://10.0.0.7:8080`.
     var description: String {
         "\(upstream.scheme)://\(Self.urlHost(ip ?? upstream.host)):\(upstream.port)\(upstream.basePath)"
     }
 
+    // Identity is the upstream and the address; `hostHeader` follows from the upstream.
+    static func == (lhs: UpstreamEndpoint, rhs: UpstreamEndpoint) -> Bool {
+        lhs.upstream == rhs.upstream && lhs.ip == rhs.ip
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(upstream)
+        hasher.combine(ip)
+    }
+
     /// An IPv6 literal in brackets, as URLs and `Host` write it.
     static func urlHost(_ host: String) -> String {
-        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        host.utf8.contains(UInt8(ascii: ":")) && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -11,12 +10,51 @@ public struct RequestIDMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: ShopRequestContext, next: (Request, ShopRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        let requestID = Self.acceptable(request.headers[.requestID]) ?? UUID().uuidString.lowercased()
+        let requestID = Self.acceptable(request.headers[.requestID]) ?? Self.newID()
         context.requestID = requestID
         context.logger[metadataKey: "request.id"] = .string(requestID)
         var response = try await next(request, context)
         response.headers[.requestID] = requestID
         return response
+    }
+
+    /// A new id: a random (version 4) UUID in lowercase, `8-4-4-4-12` hex digits.
+    ///
+    /// Made from two system random numbers (two `getrandom` calls); Foundation's `UUID()`
+    /// opens, reads and closes `/dev/urandom` each time, which the gateway's profile showed as
+    /// 4 % of its CPU per proxied request.
+    public static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var high = generator.next()
+        var low = generator.next()
+        high = (high & ~0xF000) | 0x4000  // version 4 (the 13th hex digit)
+        low = (low & ~(0xC000 << 48)) | (0x8000 << 48)  // variant 10xx (the 17th hex digit)
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            digits.withUTF8Buffer { hex in
+                var index = 0
+                func append(_ word: UInt64, digits count: Int, shift: Int) {
+                    for position in stride(from: shift - 4, through: shift - 4 * count, by: -4) {
+                        buffer[index] = hex[Int((word >> UInt64(position)) & 0xF)]
+                        index += 1
+                    }
+                }
+                func dash() {
+                    buffer[index] = UInt8(ascii: "-")
+                    index += 1
+                }
+                append(high, digits: 8, shift: 64)
+                dash()
+                append(high, digits: 4, shift: 32)
+                dash()
+                append(high, digits: 4, shift: 16)
+                dash()
+                append(low, digits: 4, shift: 64)
+                dash()
+                append(low, digits: 12, shift: 48)
+                return index
+            }
+        }
     }
 
     /// A caller's id is kept if it is short and printable: it ends up in logs.

@@ -1,0 +1,30 @@
+import Foundation
+import ServiceKit
+import Testing
+
+@Suite("request ids")
+struct RequestIDTests {
+    @Test func newIDsAreLowercaseVersion4UUIDs() throws {
+        let ids = (0..<2_000).map { _ in RequestIDMiddleware.newID() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(200) {
+            let characters = Array(id)
+            #expect(characters.count == 36)
+            #expect([8, 13, 18, 23].allSatisfy { characters[$0] == "-" }, "\(id)")
+            #expect(id.replacingOccurrences(of: "-", with: "").allSatisfy { "0123456789abcdef".contains($0) }, "\(id)")
+            #expect(characters[14] == "4", "version 4: \(id)")
+            #expect("89ab".contains(characters[19]), "RFC 4122 variant: \(id)")
+            let parsed = try #require(UUID(uuidString: id), "\(id) is not a UUID")
+            #expect(parsed.uuidString.lowercased() == id)
+        }
+    }
+
+    @Test func everyRandomDigitVaries() {
+        let ids = (0..<500).map { _ in Array(RequestIDMiddleware.newID()) }
+        for position in 0..<36 where ![8, 13, 14, 18, 23].contains(position) {
+            let seen = Set(ids.map { $0[position] })
+            // 500 draws: a stuck or biased digit would show far fewer values.
+            #expect(seen.count >= (position == 19 ? 4 : 12), "digit \(position) took only \(seen.sorted())")
+        }
+    }
+}
