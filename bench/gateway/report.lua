@@ -1,5 +1,12 @@
 -- wrk's results as one JSON line for scripts/bench gateway (times in microseconds):
 --   wrk -s bench/gateway/report.lua ...  →  a line starting with "bench-json "
+-- With BENCH_WRK_DELAY_MS set, each connection waits that long before each request, so
+-- the load is a fixed rate (connections × 1000 / delay per second) below saturation.
+
+local pace = tonumber(os.getenv("BENCH_WRK_DELAY_MS") or "")
+if pace then
+  delay = function() return pace end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -12,8 +12,10 @@
 # logs and temp directories under .stack/<stack>/nginx/; the system's nginx service is never
 # touched. wrk and nginx-light come from Debian: installed on demand (scripts/install-deps bench).
 
-: "${BENCH_GATEWAY_UPSTREAMS:=catalog static}" "${BENCH_GATEWAY_CONNECTIONS:=16 64}" "${BENCH_GATEWAY_THREADS:=2}"
+# BENCH_GATEWAY_CONNECTIONS may be set empty: only the fixed-rate runs (BENCH_GATEWAY_RATES).
+: "${BENCH_GATEWAY_UPSTREAMS:=catalog static}" "${BENCH_GATEWAY_CONNECTIONS=16 64}" "${BENCH_GATEWAY_THREADS:=2}"
 : "${BENCH_GATEWAY_SECONDS:=10}" "${BENCH_GATEWAY_ROUNDS:=5}" "${BENCH_GATEWAY_WARMUP_SECONDS:=3}"
+: "${BENCH_GATEWAY_RATES:=}" "${BENCH_GATEWAY_RATE_CONNECTIONS:=16}"
 : "${BENCH_GATEWAY_LOG_LEVEL:=info}" "${BENCH_GATEWAY_LOG_FORMAT:=json}" "${BENCH_GATEWAY_PORT_BASE:=}" "${BENCH_GATEWAY_PROFILE:=}" "${BENCH_GATEWAY_PROFILE_SECONDS:=20}"
 
 # The product the catalog route reads (bench/gateway/product.sql).
@@ -25,9 +27,11 @@ readonly CLOCK_TICKS
 # The gateway part's settings for the run's command line (nothing unless "$@" names gateway).
 gateway_settings() {
   [[ " $* " == *" gateway "* ]] || return 0
-  printf " BENCH_GATEWAY_UPSTREAMS='%s' BENCH_GATEWAY_CONNECTIONS='%s' BENCH_GATEWAY_THREADS=%s BENCH_GATEWAY_SECONDS=%s BENCH_GATEWAY_ROUNDS=%s BENCH_GATEWAY_WARMUP_SECONDS=%s%s%s" \
+  printf " BENCH_GATEWAY_UPSTREAMS='%s' BENCH_GATEWAY_CONNECTIONS='%s' BENCH_GATEWAY_THREADS=%s BENCH_GATEWAY_SECONDS=%s BENCH_GATEWAY_ROUNDS=%s BENCH_GATEWAY_WARMUP_SECONDS=%s%s%s%s" \
     "$BENCH_GATEWAY_UPSTREAMS" "$BENCH_GATEWAY_CONNECTIONS" "$BENCH_GATEWAY_THREADS" "$BENCH_GATEWAY_SECONDS" \
-    "$BENCH_GATEWAY_ROUNDS" "$BENCH_GATEWAY_WARMUP_SECONDS" " BENCH_GATEWAY_LOG_LEVEL=$BENCH_GATEWAY_LOG_LEVEL BENCH_GATEWAY_LOG_FORMAT=$BENCH_GATEWAY_LOG_FORMAT" \
+    "$BENCH_GATEWAY_ROUNDS" "$BENCH_GATEWAY_WARMUP_SECONDS" \
+    "${BENCH_GATEWAY_RATES:+ BENCH_GATEWAY_RATES='$BENCH_GATEWAY_RATES' BENCH_GATEWAY_RATE_CONNECTIONS=$BENCH_GATEWAY_RATE_CONNECTIONS}" \
+    " BENCH_GATEWAY_LOG_LEVEL=$BENCH_GATEWAY_LOG_LEVEL BENCH_GATEWAY_LOG_FORMAT=$BENCH_GATEWAY_LOG_FORMAT" \
     "${BENCH_GATEWAY_PROFILE:+ BENCH_GATEWAY_PROFILE='$BENCH_GATEWAY_PROFILE' BENCH_GATEWAY_PROFILE_SECONDS=$BENCH_GATEWAY_PROFILE_SECONDS}"
 }
 
@@ -145,19 +149,22 @@ upstream_pids() {
 }
 
 # One wrk run of upstream $1 through target $2 for $3 seconds with $5 connections; round $4
-# (0: a warm-up, not recorded).
+# (0: a warm-up, not recorded); with $6 (requests per second, all connections together), a
+# fixed rate instead of as fast as the target answers.
 gateway_run() {
-  local upstream=$1 target=$2 seconds=$3 round=$4 connections=$5 url output json proxy=() serving=() proxy0 serving0 proxy1 serving1
+  local upstream=$1 target=$2 seconds=$3 round=$4 connections=$5 rate=${6:-0} url output json proxy=() serving=() proxy0 serving0 proxy1 serving1
+  local pace=()
+  ((rate > 0)) && pace=(env BENCH_WRK_DELAY_MS=$(((connections * 1000 + rate / 2) / rate)))
   url=$(gateway_url "$upstream" "$target")
   mapfile -t proxy < <(proxy_pids "$target")
   mapfile -t serving < <(upstream_pids "$upstream")
   proxy0=$(cpu_ticks "${proxy[@]}")
   serving0=$(cpu_ticks "${serving[@]}")
-  output=$(wrk -t "$BENCH_GATEWAY_THREADS" -c "$connections" -d "${seconds}s" --timeout 5s \
+  output=$("${pace[@]}" wrk -t "$BENCH_GATEWAY_THREADS" -c "$connections" -d "${seconds}s" --timeout 5s \
     -s "$REPO_ROOT/bench/gateway/report.lua" "$url" 2>&1) || { printf '%s\n' "$output" >&2; die "wrk failed on $url"; }
   proxy1=$(cpu_ticks "${proxy[@]}")
   serving1=$(cpu_ticks "${serving[@]}")
-  printf '%s\n' "$output" >"$BENCH_RESULTS/logs/wrk-$upstream-c$connections-$target-r$round.txt"
+  printf '%s\n' "$output" >"$BENCH_RESULTS/logs/wrk-$upstream-c$connections-rate$rate-$target-r$round.txt"
   json=$(sed -n 's/^bench-json //p' <<<"$output")
   [[ -n $json ]] || { printf '%s\n' "$output" >&2; die "no bench-json line in wrk's output ($url)"; }
   # A proxy answering errors fast would look fast: every response must be a 2xx/3xx, no socket error.
@@ -165,18 +172,18 @@ gateway_run() {
     { printf '%s\n' "$output" >&2; die "wrk saw errors on $url: $(jq -c .errors <<<"$json")"; }
   ((round > 0)) || return 0
   record gateway.jsonl --argjson w "$json" --arg upstream "$upstream" --arg target "$target" --argjson round "$round" \
-    --argjson connections "$connections" --argjson threads "$BENCH_GATEWAY_THREADS" \
+    --argjson connections "$connections" --argjson fixed_rate "$rate" --argjson threads "$BENCH_GATEWAY_THREADS" \
     --argjson proxy_ticks "$((proxy1 - proxy0))" --argjson upstream_ticks "$((serving1 - serving0))" \
     --argjson hz "$CLOCK_TICKS" --arg load "$(load_average)" '
       ($w.requests / ($w.duration_us / 1e6)) as $rate
-      | {upstream: $upstream, target: $target, round: $round, connections: $connections, threads: $threads,
+      | {upstream: $upstream, target: $target, round: $round, connections: $connections, rate: $fixed_rate, threads: $threads,
          seconds: ($w.duration_us / 1e6), requests: $w.requests, per_second: $rate,
          p50_ms: ($w.latency_us.p50 / 1000), p90_ms: ($w.latency_us.p90 / 1000), p99_ms: ($w.latency_us.p99 / 1000),
          p999_ms: ($w.latency_us.p999 / 1000), max_ms: ($w.latency_us.max / 1000), mean_ms: ($w.latency_us.mean / 1000),
          proxy_cpu_us_per_request: (if $target == "direct" then null else $proxy_ticks / $hz * 1e6 / $w.requests end),
          upstream_cpu_us_per_request: ($upstream_ticks / $hz * 1e6 / $w.requests),
          load: $load}'
-  bench_say "gateway round $round $upstream -c $connections via $target: $(jq -r '"\(.requests / (.duration_us / 1e6) | floor) req/s, p99 \(.latency_us.p99 / 1000) ms"' <<<"$json")"
+  bench_say "gateway round $round $upstream -c $connections${pace:+ at $rate req/s} via $target: $(jq -r '"\(.requests / (.duration_us / 1e6) | floor) req/s, p99 \(.latency_us.p99 / 1000) ms"' <<<"$json")"
 }
 
 # Where the gateway's CPU goes, after the measured rounds: the gateway restarted under a
@@ -304,7 +311,9 @@ gateway_main() {
   GW_GATEWAY_PID=$LAUNCHED_PID
   # Idle keep-alive connections each nginx worker keeps per upstream: as many as wrk's
   # connections, as the gateway's pool keeps up to 64 per upstream.
-  for connections in $BENCH_GATEWAY_CONNECTIONS; do ((connections > keepalive)) && keepalive=$connections; done
+  for connections in $BENCH_GATEWAY_CONNECTIONS ${BENCH_GATEWAY_RATES:+$BENCH_GATEWAY_RATE_CONNECTIONS}; do
+    ((connections > keepalive)) && keepalive=$connections
+  done
   start_nginx proxy "$GW_PROXY_PORT" CATALOG_PORT="$GW_CATALOG_PORT" STATIC_PORT="$GW_STATIC_PORT" KEEPALIVE="$keepalive"
 
   gateway_check_routes
@@ -324,6 +333,20 @@ gateway_main() {
         for ((i = 0; i < ${#GATEWAY_TARGETS[@]}; i++)); do
           target=${GATEWAY_TARGETS[(round - 1 + i) % ${#GATEWAY_TARGETS[@]}]}
           gateway_run "$upstream" "$target" "$BENCH_GATEWAY_SECONDS" "$round" "$connections"
+        done
+      done
+    done
+  done
+
+  # At fixed rates below saturation: what each proxy adds to the latency when it is not
+  # queueing (wrk's latency at saturation is mostly the queue).
+  local rate
+  for rate in $BENCH_GATEWAY_RATES; do
+    for upstream in $BENCH_GATEWAY_UPSTREAMS; do
+      for ((round = 1; round <= BENCH_GATEWAY_ROUNDS; round++)); do
+        for ((i = 0; i < ${#GATEWAY_TARGETS[@]}; i++)); do
+          target=${GATEWAY_TARGETS[(round - 1 + i) % ${#GATEWAY_TARGETS[@]}]}
+          gateway_run "$upstream" "$target" "$BENCH_GATEWAY_SECONDS" "$round" "$BENCH_GATEWAY_RATE_CONNECTIONS" "$rate"
         done
       done
     done

@@ -156,12 +156,18 @@ def gateway_section(rows, directory, goal_ratio=0.8, goal_added_ms=1.0):
     details = []
     groups = []
     for row in rows:
-        if (row["upstream"], row["connections"]) not in groups:
-            groups.append((row["upstream"], row["connections"]))
-    for upstream, connections in groups:
+        key = (row["upstream"], row["connections"], row.get("rate") or 0)
+        if key not in groups:
+            groups.append(key)
+    for upstream, count, rate in groups:
+        # A fixed-rate group is labelled with its rate; its throughput ratio is ~1 by design.
+        connections = f"{count} @ {rate}/s" if rate else f"{count}"
         med = {}
         for target in ("direct", "nginx", "gateway"):
-            mine = [r for r in rows if r["upstream"] == upstream and r["connections"] == connections and r["target"] == target]
+            mine = [
+                r for r in rows
+                if r["upstream"] == upstream and r["connections"] == count and (r.get("rate") or 0) == rate and r["target"] == target
+            ]
             if not mine:
                 continue
 
@@ -187,7 +193,7 @@ def gateway_section(rows, directory, goal_ratio=0.8, goal_added_ms=1.0):
             ratio = g["per_second"] / n["per_second"]
             added = g["p99_ms"] - d["p99_ms"]
             ratios.append(
-                f"| {upstream} | {connections} | **{ratio:.2f}** | {verdict(ratio >= goal_ratio)} | {g['p99_ms'] / n['p99_ms']:.2f} "
+                f"| {upstream} | {connections} | **{ratio:.2f}** | {'— (fixed rate)' if rate else verdict(ratio >= goal_ratio)} | {g['p99_ms'] / n['p99_ms']:.2f} "
                 f"| **{added:+.2f} ms** | {verdict(added <= goal_added_ms)} | {n['p99_ms'] - d['p99_ms']:+.2f} ms "
                 f"| {g['per_second'] / d['per_second']:.2f} | {n['per_second'] / d['per_second']:.2f} |"
             )
