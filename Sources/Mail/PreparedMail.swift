@@ -9,8 +9,6 @@ struct PreparedMail: Sendable, Equatable {
     var envelopeRecipients: [String]
     /// The `Message-ID` header value, angle brackets included.
     var messageID: String
-    /// The header lines, without their CRLF: the caller's, then `MIME-Version` and the body's `Content-*`.
-    var headerLines: [String]
     /// The whole message, headers and body, with CRLF line breaks and ending in CRLF; not yet
     /// dot-stuffed (``SMTPConversation`` does that while sending `DATA`).
     var content: [UInt8]
@@ -80,7 +78,6 @@ struct PreparedMail: Sendable, Equatable {
             lines += Self.partHeaders("text/plain")
             body = text + Array("\r\n".utf8)
         }
-        headerLines = lines
         content = Array(lines.map { $0 + "\r\n" }.joined().utf8) + Array("\r\n".utf8) + body
     }
 

@@ -131,3 +131,21 @@ struct MailPreparedMessageTests {
         #expect(error.description == "sending mail failed: RCPT TO:<a@b.c> was answered 550 no (SMTP 550) [permanent]")
     }
 }
+
+extension PreparedMail {
+    /// The header block of `content` as logical lines, without their CRLF (a folded header is
+    /// one line, its folds kept): what the tests compare.
+    var headerLines: [String] {
+        let text = String(decoding: content, as: UTF8.self)
+        let block = text.components(separatedBy: "\r\n\r\n").first ?? ""
+        var lines: [String] = []
+        for physical in block.components(separatedBy: "\r\n") {
+            if let first = physical.first, first == " " || first == "\t", !lines.isEmpty {
+                lines[lines.count - 1] += "\r\n" + physical
+            } else {
+                lines.append(physical)
+            }
+        }
+        return lines
+    }
+}
