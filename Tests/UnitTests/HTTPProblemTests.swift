@@ -36,7 +36,7 @@ struct HTTPProblemTests {
     }
 
     @Test func decodingErrorsNameTheField() throws {
-        struct Body: Decodable { var quantity: Int; var productId: UUID }
+        struct Body: Codable { var quantity: Int; var productId: UUID }
         func problem(for json: String) -> HTTPProblem? {
             let result = Result { () throws(HTTPProblem) in try ShopJSON.decodeRequestBody(Body.self, from: Array(json.utf8)) }
             guard case .failure(let problem) = result else { return nil }
@@ -98,15 +98,25 @@ struct UnknownFieldsTests {
     struct Body: Codable { var name: String; var note: String?; var lines: [Line] }
 
     func unknown(_ json: String) throws -> [String] {
-        let data = Data(json.utf8)
-        let body = try ShopJSON.decoder.decode(Body.self, from: data)
-        return UnknownFields.find(in: data, decoded: body)
+        try MessageJSONDecoder().decodeNamingUnknownMembers(Body.self, from: Array(json.utf8), encoder: ShopJSON.encoder).unknownMembers
     }
 
     @Test func knownFieldsPass() throws {
         #expect(try unknown(#"{"name": "a", "lines": [{"productId": "p", "quantity": 1}]}"#).isEmpty)
         #expect(try unknown(#"{"name": "a", "note": null, "lines": []}"#).isEmpty, "null for an optional is fine")
         #expect(try unknown(#"{"name": "a", "note": "n", "lines": []}"#).isEmpty)
+    }
+
+    @Test func aRequestBodyWithUnknownFieldsIsA400NamingThem() {
+        let result = Result { () throws(HTTPProblem) in
+            try ShopJSON.decodeRequestBody(Body.self, from: Array(#"{"name": "a", "lines": [], "zeta": 1, "alpha": {"x": 1}}"#.utf8))
+        }
+        guard case .failure(let problem) = result else {
+            Issue.record("unknown fields were accepted")
+            return
+        }
+        #expect(problem.status == .badRequest)
+        #expect(problem.errors == [.init(field: "alpha", message: "is not a known field"), .init(field: "zeta", message: "is not a known field")])
     }
 
     @Test func unknownFieldsAreNamedWithTheirPath() throws {

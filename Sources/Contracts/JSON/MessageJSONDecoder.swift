@@ -32,15 +32,18 @@ public struct MessageJSONDecoder: Sendable {
     /// - Throws: `DecodingError`; `.dataCorrupted` with an empty coding path when the
     ///   document is not JSON at all.
     public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        let node: JSONNode
+        try JSONNodeDecoder.decode(T.self, from: Self.parse(bytes), at: [])
+    }
+
+    /// The parsed document, or the `DecodingError` for a document that is not JSON.
+    static func parse(_ bytes: [UInt8]) throws(DecodingError) -> JSONNode {
         do {
-            node = try JSONNode.parse(bytes)
+            return try JSONNode.parse(bytes)
         } catch {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "The given data was not valid JSON: \(error)", underlyingError: error)
             )
         }
-        return try JSONNodeDecoder.decode(T.self, from: node, at: [])
     }
 }
 

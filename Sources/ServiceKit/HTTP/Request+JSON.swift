@@ -20,30 +20,30 @@ extension Request {
         guard buffer.readableBytes > 0 else {
             throw HTTPProblem.badRequest("The request needs a JSON body.")
         }
-        let data = Data(buffer: buffer)
-        let value = try ShopJSON.decodeRequestBody(T.self, from: Array(buffer.readableBytesView))
-        let unknown = UnknownFields.find(in: data, decoded: value)
-        guard unknown.isEmpty else {
-            throw HTTPProblem.validation(unknown.map { ProblemDetails.FieldError(field: $0, message: "is not a known field") })
-        }
-        return value
+        return try ShopJSON.decodeRequestBody(T.self, from: Array(buffer.readableBytesView))
     }
 }
 
 extension ShopJSON {
-    /// Decodes a request body as `type`, or throws the `400` problem that names what is wrong.
+    /// Decodes a request body as `type`, or throws the `400` problem that names what is wrong,
+    /// a field the type does not know included (each named with its path).
     ///
     /// With ``MessageJSONDecoder`` rather than Foundation's `JSONDecoder`: the same results,
     /// but a number that does not fit its field (`"quantity": 2.5`, `1e30`) or a bad date is
     /// reported at its field, where Foundation's error would say the body is not JSON at all.
-    public static func decodeRequestBody<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(HTTPProblem) -> T {
+    public static func decodeRequestBody<T: Codable>(_ type: T.Type, from bytes: [UInt8]) throws(HTTPProblem) -> T {
+        let decoded: (value: T, unknownMembers: [String])
         do {
-            return try MessageJSONDecoder().decode(T.self, from: bytes)
+            decoded = try MessageJSONDecoder().decodeNamingUnknownMembers(T.self, from: bytes, encoder: ShopJSON.encoder)
         } catch let error as DecodingError {
             throw HTTPProblem.decoding(error)
         } catch {
             throw HTTPProblem.badRequest("The body cannot be decoded: \(error)")  // not reached: the decoder throws DecodingError
         }
+        guard decoded.unknownMembers.isEmpty else {
+            throw HTTPProblem.validation(decoded.unknownMembers.map { ProblemDetails.FieldError(field: $0, message: "is not a known field") })
+        }
+        return decoded.value
     }
 }
 
