@@ -34,12 +34,12 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
 
     /// A new trace, sampled.
     public static func newTrace() -> TraceParent {
-        TraceParent(traceID: randomHex(bytes: 16), parentID: randomHex(bytes: 8), flags: "01")
+        TraceParent(traceID: RandomHex.random(bytes: 16), parentID: RandomHex.random(bytes: 8), flags: "01")
     }
 
     /// The same trace, from a new span (what a process sends on after receiving this).
     public func child() -> TraceParent {
-        TraceParent(traceID: traceID, parentID: Self.randomHex(bytes: 8), flags: flags)
+        TraceParent(traceID: traceID, parentID: RandomHex.random(bytes: 8), flags: flags)
     }
 
     /// The header value.
@@ -47,27 +47,6 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
 
     private static func isHex(_ text: Substring, count: Int) -> Bool {
         text.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-    }
-
-    /// `bytes` (a multiple of 8) random bytes as lowercase hex: one system random number per
-    /// 8 bytes (each is a `getrandom` call, so not one per byte: this runs for every request).
-    private static func randomHex(bytes: Int) -> String {
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: bytes * 2) { buffer in
-            digits.withUTF8Buffer { hex in
-                var generator = SystemRandomNumberGenerator()
-                var index = 0
-                for _ in 0..<(bytes / 8) {
-                    var word = generator.next()
-                    for _ in 0..<16 {
-                        buffer[index] = hex[Int(word & 0xF)]
-                        word >>= 4
-                        index += 1
-                    }
-                }
-                return index
-            }
-        }
     }
 }
 

@@ -13,6 +13,11 @@ struct TraceParentTests {
         }
     }
 
+    @Test func randomHexWritesEachWordMostSignificantDigitFirst() {
+        #expect(RandomHex.string(words: [0x0123_4567_89ab_cdef, 0xf0]) == "0123456789abcdef00000000000000f0")
+        #expect(RandomHex.random(bytes: 16).utf8.count == 32)
+    }
+
     @Test func aChildKeepsTheTraceWithANewSpan() throws {
         let parent = try #require(TraceParent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))
         let child = parent.child()
