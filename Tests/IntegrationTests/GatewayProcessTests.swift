@@ -243,51 +243,52 @@ final class RawConnection {
     /// Reads one answer with a `Content-Length` and returns the length of its body as read,
     /// or what was read of it when `within` passes.
     func readBody(within timeout: Duration) throws -> Int {
-        var timeoutValue = timeval(tv_sec: 1, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
-        let deadline = ContinuousClock.now + timeout
         var head: [UInt8] = []
         var expected: Int?
         var body = 0
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while ContinuousClock.now < deadline {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count == 0 { break }
-            guard count > 0 else {
-                if errno == EAGAIN || errno == EWOULDBLOCK { continue }
-                break
-            }
+        receive(within: timeout) { chunk in
             if expected == nil {
-                head += buffer[0..<count]
-                guard let end = head.indices.dropLast(3).first(where: { Array(head[$0..<$0 + 4]) == Array("\r\n\r\n".utf8) }) else { continue }
+                head += chunk
+                guard let end = head.indices.dropLast(3).first(where: { Array(head[$0..<$0 + 4]) == Array("\r\n\r\n".utf8) }) else { return false }
                 let text = String(decoding: head[..<end], as: UTF8.self).lowercased()
                 let length = text.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }?.dropFirst("content-length:".count)
                 expected = length.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
                 body = head.count - (end + 4)
             } else {
-                body += count
+                body += chunk.count
             }
-            if let expected, body >= expected { break }
+            return body >= expected!
         }
         return body
     }
 
     /// Reads until the peer closes the connection or `within` passes.
     func readUntilClosed(within timeout: Duration) throws -> (text: String, closed: Bool) {
+        var received: [UInt8] = []
+        let closed = receive(within: timeout) { chunk in
+            received += chunk
+            return false
+        }
+        return (String(decoding: received, as: UTF8.self), closed)
+    }
+
+    /// Hands each chunk received to `take` until it returns true, the peer closes the
+    /// connection (or resets it), or `timeout` passes; whether the peer closed it.
+    @discardableResult
+    private func receive(within timeout: Duration, _ take: (ArraySlice<UInt8>) -> Bool) -> Bool {
         var timeoutValue = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeoutValue, socklen_t(MemoryLayout<timeval>.size))
         let deadline = ContinuousClock.now + timeout
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while ContinuousClock.now < deadline {
             let count = recv(fd, &buffer, buffer.count, 0)
-            if count == 0 { return (String(decoding: received, as: UTF8.self), true) }
+            if count == 0 { return true }
             if count > 0 {
-                received += buffer[0..<count]
+                if take(buffer[0..<count]) { return false }
             } else if errno != EAGAIN && errno != EWOULDBLOCK {
-                return (String(decoding: received, as: UTF8.self), true)  // reset by the peer
+                return true  // reset by the peer
             }
         }
-        return (String(decoding: received, as: UTF8.self), false)
+        return false
     }
 }

@@ -30,9 +30,8 @@ extension JSONNode {
     fileprivate func collectMembers(unknownTo known: JSONNode, path: String, into unknown: inout [String]) {
         switch (self, known) {
         case (.object(let members), .object(let knownMembers)):
-            // The first of repeated keys counts, as when decoding.
-            let knownByKey = Dictionary(knownMembers.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-            let inputByKey = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            let knownByKey = Self.byKey(knownMembers)
+            let inputByKey = Self.byKey(members)
             for key in inputByKey.keys.sorted() {
                 let member = inputByKey[key]!
                 let memberPath = path.isEmpty ? key : "\(path).\(key)"
@@ -49,5 +48,10 @@ extension JSONNode {
         default:
             break
         }
+    }
+
+    /// An object's members by key; the first of repeated keys counts, as when decoding.
+    private static func byKey(_ members: [(key: String, value: JSONNode)]) -> [String: JSONNode] {
+        Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 }
