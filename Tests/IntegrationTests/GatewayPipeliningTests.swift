@@ -23,7 +23,7 @@ struct GatewayPipeliningTests: GatewayTesting {
                         + "GET /nowhere HTTP/1.1\r\nHost: g\r\n\r\n"
                         + "GET /r/four?x=1 HTTP/1.1\r\nHost: g\r\nConnection: close\r\n\r\n"
                 )
-                let (text, closed) = try connection.readUntilClosed(within: .seconds(20))
+                let (text, closed) = try await connection.readUntilClosed(within: .seconds(20))
                 #expect(closed, "the gateway did not close after the request that asked it to")
                 let statuses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
                 #expect(statuses == ["201", "200", "201", "201", "404", "201"])
@@ -32,6 +32,29 @@ struct GatewayPipeliningTests: GatewayTesting {
                 #expect(positions.allSatisfy { $0 != nil }, "an answer is missing: \(text)")
                 let found = positions.compactMap { $0 }
                 #expect(found == found.sorted(), "answers out of order: \(text)")
+            }
+        }
+    }
+
+    /// HTTP/1.0 closes after each answer unless the client asks to keep the connection, and
+    /// then the answer must say it is kept (1.0 clients assume it closes).
+    @Test func http10ConnectionsCloseUnlessKeptAlive() async throws {
+        try await echoUpstream().test(.live) { upstreamClient in
+            let port = try #require(upstreamClient.port)
+            try await gateway(routes: #"{"/r": "http://127.0.0.1:\#(port)"}"#).test(.live) { client in
+                let once = try RawConnection(port: try #require(client.port))
+                try once.send("GET /r/once HTTP/1.0\r\nHost: g\r\n\r\n")
+                let (answer, closed) = try await once.readUntilClosed(within: .seconds(10))
+                #expect(answer.hasPrefix("HTTP/1.1 201"), "\(answer)")
+                #expect(closed, "an HTTP/1.0 connection without keep-alive stayed open")
+
+                let kept = try RawConnection(port: try #require(client.port))
+                try kept.send("GET /r/one HTTP/1.0\r\nHost: g\r\nConnection: keep-alive\r\n\r\n" + "GET /r/two HTTP/1.0\r\nHost: g\r\n\r\n")
+                let (text, keptClosed) = try await kept.readUntilClosed(within: .seconds(10))
+                let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+                #expect(answers.count == 2, "\(text)")
+                #expect(answers.first?.lowercased().contains("connection: keep-alive") == true, "\(text)")
+                #expect(keptClosed)
             }
         }
     }

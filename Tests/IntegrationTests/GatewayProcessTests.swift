@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -41,6 +42,10 @@ struct GatewayProcessTests {
                 }
                 try await writer.finish(nil)
             })
+        }
+        router.get("/r/later") { _, _ -> String in
+            try await Task.sleep(for: .seconds(1))
+            return "later"
         }
         router.get("/r/slow") { _, _ -> String in
             try await Task.sleep(for: .seconds(30))
@@ -171,7 +176,7 @@ struct GatewayProcessTests {
             // Warm up pools and allocators.
             let warmUp = try RawConnection(port: gateway.port)
             try warmUp.send("GET /r/source?bytes=\(2 * Self.mebibyte) HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(try warmUp.readBody(within: .seconds(30)) == 2 * Self.mebibyte)
+            #expect(try await warmUp.readBody(within: .seconds(30)) == 2 * Self.mebibyte)
 
             try gateway.resetPeakMemory()
             let before = try gateway.memory().resident
@@ -182,7 +187,7 @@ struct GatewayProcessTests {
             try await Task.sleep(for: .seconds(2))
             let growth = try gateway.memory().peak - before
             #expect(growth < 35 * Self.mebibyte, "the gateway's peak memory grew by \(growth / Self.mebibyte) MiB while its client did not read")
-            #expect(try reader.readBody(within: .seconds(60)) == 50 * Self.mebibyte, "the whole answer arrives once the client reads")
+            #expect(try await reader.readBody(within: .seconds(60)) == 50 * Self.mebibyte, "the whole answer arrives once the client reads")
             #expect(try await gateway.stop() == 0)
         }
     }
@@ -194,18 +199,50 @@ struct GatewayProcessTests {
             // A request head that never ends: the connection is closed.
             let trickler = try RawConnection(port: gateway.port)
             try trickler.send("GET /r/who HTTP/1.1\r\nHost: x\r\nX-Slow: ")
-            let cutOff = try trickler.readUntilClosed(within: .seconds(15))
+            let cutOff = try await trickler.readUntilClosed(within: .seconds(15))
             #expect(cutOff.closed, "a client that never finished its request head kept the connection")
 
             // An upload that stalls halfway, while the upstream waits for the rest: cut off too.
             let staller = try RawConnection(port: gateway.port)
             try staller.send("POST /r/sink HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789")
-            #expect(try staller.readUntilClosed(within: .seconds(15)).closed, "a client whose upload stalled kept the connection")
+            #expect(try await staller.readUntilClosed(within: .seconds(15)).closed, "a client whose upload stalled kept the connection")
+
+            // A kept-alive connection whose proxied requests keep coming is busy, not idle,
+            // though it lives longer than the limit; once it goes quiet, it is closed.
+            let regular = try RawConnection(port: gateway.port)
+            for _ in 0..<5 {
+                try regular.send("GET /r/who HTTP/1.1\r\nHost: x\r\n\r\n")
+                #expect(try await regular.readBody(within: .seconds(5)) == "slow".utf8.count, "an active connection was cut off")
+                try await Task.sleep(for: .milliseconds(400))
+            }
+            let quiet = ContinuousClock.now
+            #expect(try await regular.readUntilClosed(within: .seconds(15)).closed, "an idle kept-alive connection stayed open")
+            #expect(ContinuousClock.now - quiet > .milliseconds(500), "closed before the limit")
 
             // The gateway itself carries on.
             let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "\(gateway.baseURL)/r/who"), timeout: .seconds(10))
             #expect(response.status == .ok)
             #expect(try await gateway.stop() == 0)
+        }
+    }
+
+    @Test func aStoppingGatewayFinishesTheAnswerInFlightThenCloses() async throws {
+        try await streamingUpstream(name: "draining").test(.live) { upstream in
+            let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#)
+            let waiting = try RawConnection(port: gateway.port)
+            try waiting.send("GET /r/later HTTP/1.1\r\nHost: x\r\n\r\n")
+            let idle = try RawConnection(port: gateway.port)
+            try idle.send("GET /r/who HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await idle.readBody(within: .seconds(5)) == "draining".utf8.count)
+            try await Task.sleep(for: .milliseconds(300))  // the upstream is still sleeping on /r/later
+
+            #expect(try await gateway.stop() == 0)
+            let (text, closed) = try await waiting.readUntilClosed(within: .seconds(5))
+            #expect(text.hasPrefix("HTTP/1.1 200"), "the answer in flight was lost: \(text)")
+            #expect(text.lowercased().contains("connection: close"), "the answer did not say the connection ends: \(text)")
+            #expect(text.hasSuffix("later"))
+            #expect(closed)
+            #expect(try await idle.readUntilClosed(within: .seconds(5)).closed, "an idle kept-alive connection outlived the gateway's stop")
         }
     }
 }
@@ -218,7 +255,11 @@ final class TrafficTally: Sendable {
 }
 
 /// A plain TCP connection, for clients that misbehave on purpose.
-final class RawConnection {
+///
+/// Its reads block, so they run on NIO's blocking thread pool: blocked on the tests'
+/// cooperative threads (two on this machine), they would starve the in-process gateways and
+/// upstreams whose Hummingbird handlers need those threads.
+final class RawConnection: Sendable {
     private let fd: Int32
 
     init(port: Int) throws {
@@ -242,7 +283,16 @@ final class RawConnection {
 
     /// Reads one answer with a `Content-Length` and returns the length of its body as read,
     /// or what was read of it when `within` passes.
-    func readBody(within timeout: Duration) throws -> Int {
+    func readBody(within timeout: Duration) async throws -> Int {
+        try await NIOThreadPool.singleton.runIfActive { self.blockingReadBody(within: timeout) }
+    }
+
+    /// Reads until the peer closes the connection or `within` passes.
+    func readUntilClosed(within timeout: Duration) async throws -> (text: String, closed: Bool) {
+        try await NIOThreadPool.singleton.runIfActive { self.blockingReadUntilClosed(within: timeout) }
+    }
+
+    private func blockingReadBody(within timeout: Duration) -> Int {
         var head: [UInt8] = []
         var expected: Int?
         var body = 0
@@ -262,8 +312,7 @@ final class RawConnection {
         return body
     }
 
-    /// Reads until the peer closes the connection or `within` passes.
-    func readUntilClosed(within timeout: Duration) throws -> (text: String, closed: Bool) {
+    private func blockingReadUntilClosed(within timeout: Duration) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let closed = receive(within: timeout) { chunk in
             received += chunk

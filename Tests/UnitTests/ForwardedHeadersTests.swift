@@ -36,12 +36,36 @@ struct ForwardedHeadersTests {
             ("Content-Type", "application/json"), ("Transfer-Encoding", "chunked"), ("Connection", "close, X-Drop"),
             ("X-Drop", "1"), ("Location", "/orders/1"), ("X-Request-Id", "upstream-id"),
         ])
-        let fields = ForwardedHeaders.downstream(from: headers)
+        let fields = ForwardedHeaders.downstream(from: headers, as: HTTPFields.self)
         #expect(fields[.contentType] == "application/json")
         #expect(fields[.location] == "/orders/1")
         #expect(fields[.transferEncoding] == nil)
         #expect(fields[.connection] == nil)
         #expect(fields[HTTPField.Name("X-Drop")!] == nil)
         #expect(fields[HTTPField.Name("X-Request-Id")!] == nil)
+
+        let relayed = ForwardedHeaders.downstream(from: headers, as: HTTPHeaders.self)
+        #expect(relayed.map(\.name) == ["Content-Type", "Location"], "the event-loop path keeps the rest as sent, in order")
+    }
+
+    /// NIO's headers keep the client's spelling: hop-by-hop names are matched in any case.
+    @Test func theEventLoopPathMatchesNamesInAnyCase() {
+        let headers = HTTPHeaders([
+            ("HOST", "shop.example"), ("connection", "X-Hop"), ("x-hop", "1"), ("TE", "trailers"), ("x-REQUEST-id", "client"),
+            ("Content-Length", "0"), ("x-forwarded-proto", "https"), ("Accept", "application/json"),
+        ])
+        let upstream = ForwardedHeaders.upstream(from: headers, authority: "shop.example", clientAddress: "192.168.1.9", requestID: "req-1")
+        #expect(upstream.map(\.name) == ["x-forwarded-proto", "Accept", "X-Forwarded-For", "X-Forwarded-Host", "X-Request-Id"])
+        #expect(upstream["X-Forwarded-Proto"] == ["https"], "a proxy in front said so")
+        #expect(upstream["X-Request-Id"] == ["req-1"])
+    }
+
+    @Test func caseInsensitiveNameMatching() {
+        #expect("Transfer-Encoding".isASCIICaseInsensitive(oneOf: ForwardedHeaders.hopByHop))
+        #expect("KEEP-ALIVE".isASCIICaseInsensitive(oneOf: ForwardedHeaders.hopByHop))
+        #expect(!"Keep-Alivf".isASCIICaseInsensitive(oneOf: ForwardedHeaders.hopByHop))
+        #expect(!"hostname".isASCIICaseInsensitive(oneOf: ForwardedHeaders.hopByHop))
+        #expect(!"[ost".isASCIICaseInsensitive(oneOf: ["{ost"]), "only letters fold")
+        #expect("".isASCIICaseInsensitive(oneOf: [""]))
     }
 }

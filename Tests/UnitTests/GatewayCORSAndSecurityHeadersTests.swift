@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOHTTP1
 import ServiceKit
 import Testing
 
@@ -21,13 +22,28 @@ struct GatewayCORSAndSecurityHeadersTests {
     }
 
     @Test func aListedOriginIsEchoedWithCredentialsAndAWildcardIsNot() {
-        let listed = Self.listed.actualHeaders(origin: "https://shop.example")
+        var listed = HTTPFields()
+        Self.listed.addActualHeaders(origin: "https://shop.example", to: &listed)
         #expect(listed[.accessControlAllowOrigin] == "https://shop.example")
         #expect(listed[.accessControlAllowCredentials] == "true")
         #expect(listed[.accessControlExposeHeaders]?.contains("Retry-After") == true)
-        let wildcard = Self.anyOrigin.actualHeaders(origin: "https://anything.example")
+        var wildcard = HTTPFields()
+        Self.anyOrigin.addActualHeaders(origin: "https://anything.example", to: &wildcard)
         #expect(wildcard[.accessControlAllowOrigin] == "*")
         #expect(wildcard[.accessControlAllowCredentials] == nil)
+    }
+
+    /// The event-loop path applies the same policy to NIO's headers: an upstream's own CORS
+    /// headers replaced, whatever their case, and `Vary` extended.
+    @Test func theEventLoopPathsHeadersGetTheSameCORSAnswer() {
+        var headers = HTTPHeaders([("access-control-allow-origin", "*"), ("VARY", "Accept-Encoding"), ("Content-Type", "application/json")])
+        CORSMiddleware.apply(Self.listed, origin: "https://shop.example", to: &headers)
+        #expect(headers["Access-Control-Allow-Origin"] == ["https://shop.example"])
+        #expect(headers["Access-Control-Allow-Credentials"] == ["true"])
+        #expect(headers["Vary"] == ["Accept-Encoding", "Origin"])
+        var refused = HTTPHeaders([("Access-Control-Allow-Origin", "*")])
+        CORSMiddleware.apply(Self.listed, origin: "https://evil.example", to: &refused)
+        #expect(refused["Access-Control-Allow-Origin"].isEmpty, "a disallowed origin gets no CORS headers, not even the upstream's")
     }
 
     @Test func aPreflightAnswerSaysMethodsHeadersAndMaxAge() {
@@ -40,14 +56,15 @@ struct GatewayCORSAndSecurityHeadersTests {
     }
 
     @Test func aPreflightIsAnOptionsRequestWithOriginAndRequestMethod() {
-        var request = HTTPRequest(method: .options, scheme: "http", authority: "gw", path: "/orders")
-        #expect(!CORSPolicy.isPreflight(request))
-        request.headerFields[.origin] = "https://shop.example"
-        #expect(!CORSPolicy.isPreflight(request))
-        request.headerFields[.accessControlRequestMethod] = "POST"
-        #expect(CORSPolicy.isPreflight(request))
-        request.method = .get
-        #expect(!CORSPolicy.isPreflight(request))
+        var fields = HTTPFields()
+        #expect(!CORSPolicy.isPreflight(method: "OPTIONS", headers: fields))
+        fields[.origin] = "https://shop.example"
+        #expect(!CORSPolicy.isPreflight(method: "OPTIONS", headers: fields))
+        fields[.accessControlRequestMethod] = "POST"
+        #expect(CORSPolicy.isPreflight(method: "OPTIONS", headers: fields))
+        #expect(!CORSPolicy.isPreflight(method: "GET", headers: fields))
+        let headers = HTTPHeaders([("origin", "https://shop.example"), ("ACCESS-CONTROL-REQUEST-METHOD", "POST")])
+        #expect(CORSPolicy.isPreflight(method: "OPTIONS", headers: headers))
     }
 
     @Test func varyOriginIsAddedOnce() {
@@ -66,10 +83,18 @@ struct GatewayCORSAndSecurityHeadersTests {
         #expect(!SecurityHeadersMiddleware.cameOverHTTPS(forwardedProto: [], peer: "10.1.2.3", trusting: proxies))
     }
 
-    @Test func anUpstreamsOwnSecurityHeaderIsKept() {
+    @Test func anUpstreamsOwnSecurityHeaderIsKept() throws {
         var headers: HTTPFields = [.contentSecurityPolicy: "default-src 'self'"]
-        SecurityHeadersMiddleware.add(SecurityHeadersMiddleware.defaults, to: &headers)
+        let middleware = SecurityHeadersMiddleware(trustedProxies: try TrustedProxies(list: "10.0.0.0/8"))
+        middleware.apply(to: &headers, requestHeaders: HTTPFields(), peer: "10.1.2.3")
         #expect(headers[values: .contentSecurityPolicy] == ["default-src 'self'"])
         #expect(headers[.xContentTypeOptions] == "nosniff")
+        #expect(headers[.strictTransportSecurity] == nil, "not over HTTPS")
+
+        var nioHeaders = HTTPHeaders([("content-security-policy", "default-src 'self'")])
+        middleware.apply(to: &nioHeaders, requestHeaders: HTTPHeaders([("X-Forwarded-Proto", "https")]), peer: "10.1.2.3")
+        #expect(nioHeaders["Content-Security-Policy"] == ["default-src 'self'"])
+        #expect(nioHeaders["X-Frame-Options"] == ["DENY"])
+        #expect(nioHeaders["Strict-Transport-Security"] == [SecurityHeadersMiddleware.strictTransportSecurity])
     }
 }

@@ -12,7 +12,8 @@ struct GatewayRateLimitHeadersTests {
 
     @Test func allowedAnswersCarryThePolicyAndTheRemainingAllowance() {
         let decision = RateLimitDecision(allowed: true, remaining: 17, resetAfter: .milliseconds(9_001), retryAfter: .zero)
-        let headers = RateLimitQuota(route: "/auth", policy: Self.policy, decision: decision).headers
+        var headers = HTTPFields()
+        RateLimitQuota(route: "/auth", policy: Self.policy, decision: decision).addHeaders(to: &headers)
         #expect(headers[HTTPField.Name("RateLimit-Policy")!] == #""/auth";q=20;w=60"#)
         #expect(headers[HTTPField.Name("RateLimit")!] == #""/auth";r=17;t=10"#, "seconds round up")
         #expect(headers[.retryAfter] == nil)

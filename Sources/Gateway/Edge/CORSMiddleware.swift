@@ -22,7 +22,7 @@ struct CORSMiddleware: RouterMiddleware {
         }
         let policy = routes.table.configuration.cors
         let allowed = policy.allows(origin: origin)
-        if CORSPolicy.isPreflight(request.head) {
+        if CORSPolicy.isPreflight(method: request.method.rawValue, headers: request.headers) {
             guard allowed else {
                 var refusal = try HTTPProblem.forbidden("Browsers on the origin \(origin) may not call this API.").response(from: request, context: context)
                 refusal.headers[.vary] = "Origin"
@@ -40,20 +40,20 @@ struct CORSMiddleware: RouterMiddleware {
     /// Makes the CORS headers of an answer (not a preflight's) to a request from `origin`
     /// what `policy` says: the upstream's own removed, the policy's added for an allowed
     /// origin, and `Vary: Origin`.
-    static func apply(_ policy: CORSPolicy, origin: String, to headers: inout HTTPFields) {
+    static func apply(_ policy: CORSPolicy, origin: String, to headers: inout some EdgeHeaderFields) {
         for name in [HTTPField.Name.accessControlAllowOrigin, .accessControlAllowCredentials, .accessControlExposeHeaders] {
-            headers[name] = nil
+            headers.remove(name)
         }
         if policy.allows(origin: origin) {
-            headers.append(contentsOf: policy.actualHeaders(origin: origin))
+            policy.addActualHeaders(origin: origin, to: &headers)
         }
         addVaryOrigin(to: &headers)
     }
 
     /// Adds `Origin` to `Vary` unless it is there (or `Vary: *`).
-    static func addVaryOrigin(to headers: inout HTTPFields) {
-        let present = headers[values: .vary].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    static func addVaryOrigin(to headers: inout some EdgeHeaderFields) {
+        let present = headers.values(.vary).flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard !present.contains("origin"), !present.contains("*") else { return }
-        headers.append(HTTPField(name: .vary, value: "Origin"))
+        headers.append(.vary, "Origin")
     }
 }

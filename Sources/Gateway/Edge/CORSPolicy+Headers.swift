@@ -23,28 +23,27 @@ extension CORSPolicy {
 
     /// The headers of a `204` answer to a preflight from an allowed `origin`.
     func preflightHeaders(origin: String) -> HTTPFields {
-        var fields = actualHeaders(origin: origin, exposing: false)
+        var fields = HTTPFields()
+        addActualHeaders(origin: origin, exposing: false, to: &fields)
         fields[.accessControlAllowMethods] = Self.allowedMethods
         fields[.accessControlAllowHeaders] = Self.allowedHeaders
         fields[.accessControlMaxAge] = "\(maxAgeSeconds)"
         return fields
     }
 
-    /// The CORS headers of any other answer to an allowed `origin`.
-    func actualHeaders(origin: String, exposing: Bool = true) -> HTTPFields {
-        var fields = HTTPFields()
-        fields[.accessControlAllowOrigin] = answerDependsOnOrigin ? origin : "*"
+    /// Adds the CORS headers of any other answer to an allowed `origin`.
+    func addActualHeaders(origin: String, exposing: Bool = true, to fields: inout some EdgeHeaderFields) {
+        fields.set(.accessControlAllowOrigin, to: answerDependsOnOrigin ? origin : "*")
         if allowCredentials {
-            fields[.accessControlAllowCredentials] = "true"
+            fields.set(.accessControlAllowCredentials, to: "true")
         }
         if exposing {
-            fields[.accessControlExposeHeaders] = Self.exposedHeaders
+            fields.set(.accessControlExposeHeaders, to: Self.exposedHeaders)
         }
-        return fields
     }
 
     /// Whether a request is a preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`.
-    static func isPreflight(_ request: HTTPRequest) -> Bool {
-        request.method == .options && request.headerFields[.origin] != nil && request.headerFields[.accessControlRequestMethod] != nil
+    static func isPreflight(method: String, headers: some EdgeHeaderFields) -> Bool {
+        method == "OPTIONS" && headers.first(.origin) != nil && headers.first(.accessControlRequestMethod) != nil
     }
 }

@@ -32,19 +32,18 @@ struct RateLimitQuota: Sendable, Equatable {
     static let policyField = HTTPField.Name("RateLimit-Policy")!
     static let stateField = HTTPField.Name("RateLimit")!
 
-    /// `RateLimit-Policy` and `RateLimit`, for every answer on a limited route.
-    var headers: HTTPFields {
+    /// Adds `RateLimit-Policy` and `RateLimit`, for every answer on a limited route.
+    func addHeaders(to fields: inout some EdgeHeaderFields) {
         let name = Self.structuredString(route)
-        var fields = HTTPFields()
-        fields[Self.policyField] = "\(name);q=\(policy.requests);w=\(policy.windowSeconds)"
-        fields[Self.stateField] = "\(name);r=\(decision.remaining);t=\(Self.seconds(decision.resetAfter))"
-        return fields
+        fields.set(Self.policyField, to: "\(name);q=\(policy.requests);w=\(policy.windowSeconds)")
+        fields.set(Self.stateField, to: "\(name);r=\(decision.remaining);t=\(Self.seconds(decision.resetAfter))")
     }
 
     /// The `429` problem for a refused request: the headers above and `Retry-After` (at least 1 s).
     var problem: HTTPProblem {
         let retryAfter = max(1, Self.seconds(decision.retryAfter))
-        var fields = headers
+        var fields = HTTPFields()
+        addHeaders(to: &fields)
         fields[.retryAfter] = "\(retryAfter)"
         let subject = policy.key == .user ? "per user" : "per client address"
         return HTTPProblem(

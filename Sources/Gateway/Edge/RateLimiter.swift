@@ -40,18 +40,22 @@ struct RateLimiter: Sendable {
     /// (`nil` when the route has no limit or Redis did not answer), or `429` when none is left.
     /// `identity` is the caller the edge authenticated, if it did.
     func admit(_ request: Request, context: ShopRequestContext, route: Route, identity: Identity?) async throws(HTTPProblem) -> RateLimitQuota? {
-        try await admit(headers: request.headers, peer: context.remoteAddress, logger: context.logger, route: route, identity: identity)
+        try await admit(
+            authorization: request.headers[.authorization], forwardedFor: request.headers[values: TrustedProxies.forwardedFor],
+            peer: context.remoteAddress, logger: context.logger, route: route, identity: identity
+        )
     }
 
-    /// ``admit(_:context:route:identity:)`` for a request with these header fields from the
-    /// socket peer `peer`; `logger` carries the request's metadata.
-    func admit(headers: HTTPFields, peer: String?, logger requestLogger: Logger, route: Route, identity: Identity?) async throws(HTTPProblem) -> RateLimitQuota? {
+    /// ``admit(_:context:route:identity:)`` for a request with these `Authorization` and
+    /// `X-Forwarded-For` headers from the socket peer `peer`; `logger` carries the request's metadata.
+    func admit(
+        authorization: String?, forwardedFor: [String], peer: String?, logger requestLogger: Logger, route: Route, identity: Identity?
+    ) async throws(HTTPProblem) -> RateLimitQuota? {
         guard let policy = route.rateLimit else { return nil }
         var userId = identity?.userId
         if policy.key == .user, userId == nil {
-            userId = await authenticator.caller(authorization: headers[.authorization])?.userId
+            userId = await authenticator.caller(authorization: authorization)?.userId
         }
-        let forwardedFor = headers[values: TrustedProxies.forwardedFor]
         let key = RateLimitKey.make(
             route: route.prefix, policy: policy, clientAddress: trustedProxies.clientAddress(peer: peer, forwardedFor: forwardedFor), userId: userId
         )

@@ -17,7 +17,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     /// Who may say the request came over HTTPS.
     let trustedProxies: TrustedProxies
 
-    static let defaults: HTTPFields = [
+    static let defaults: KeyValuePairs<HTTPField.Name, String> = [
         .xContentTypeOptions: "nosniff",
         HTTPField.Name("X-Frame-Options")!: "DENY",
         HTTPField.Name("Referrer-Policy")!: "no-referrer",
@@ -34,17 +34,14 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     }
 
     /// Adds the security headers `headers` lacks, for a request with `requestHeaders` from `peer`.
-    func apply(to headers: inout HTTPFields, requestHeaders: HTTPFields, peer: String?) {
-        Self.add(Self.defaults, to: &headers)
-        if Self.cameOverHTTPS(forwardedProto: requestHeaders[values: Self.forwardedProto], peer: peer, trusting: trustedProxies) {
-            Self.add([.strictTransportSecurity: Self.strictTransportSecurity], to: &headers)
+    func apply(to headers: inout some EdgeHeaderFields, requestHeaders: some EdgeHeaderFields, peer: String?) {
+        for (name, value) in Self.defaults where headers.first(name) == nil {
+            headers.append(name, value)
         }
-    }
-
-    /// Adds each of `fields` that `headers` does not have yet.
-    static func add(_ fields: HTTPFields, to headers: inout HTTPFields) {
-        for field in fields where headers[field.name] == nil {
-            headers.append(field)
+        if headers.first(.strictTransportSecurity) == nil,
+            Self.cameOverHTTPS(forwardedProto: requestHeaders.values(Self.forwardedProto), peer: peer, trusting: trustedProxies)
+        {
+            headers.append(.strictTransportSecurity, Self.strictTransportSecurity)
         }
     }
 

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceKit
 
 /// What the event-loop proxy path shares across connections: the live routes, the upstream
@@ -21,21 +22,22 @@ struct EdgeProxy: Sendable {
     /// The logger requests' lines start from (each adds its request and trace ids).
     let logger: Logger
 
-    /// The route entry of a request this path takes; `nil`: Hummingbird's path.
-    func entry(for head: HTTPRequest) -> RouteTable.Entry? {
-        guard let target = head.path, Self.isBodiless(head.headerFields), head.headerFields[.upgrade] == nil,
-            !CORSPolicy.isPreflight(head), head.method != .connect
+    /// The route entry of a request this path takes; `nil`: Hummingbird's path. Only targets
+    /// in origin form (`/path?query`) qualify; the rest (absolute form, `*`) are the router's.
+    func entry(for head: HTTPRequestHead) -> RouteTable.Entry? {
+        guard head.uri.utf8.first == UInt8(ascii: "/"), Self.isBodiless(head.headers), head.headers.first(.upgrade) == nil,
+            head.method != .CONNECT, !CORSPolicy.isPreflight(method: head.method.rawValue, headers: head.headers)
         else { return nil }
-        guard let entry = routes.table.entry(for: String(Self.path(of: target))),
+        guard let entry = routes.table.entry(for: String(Self.path(of: head.uri))),
             entry.route.upstreams.allSatisfy({ $0.scheme == "http" })
         else { return nil }
         return entry
     }
 
     /// Whether the request has no body: no `Transfer-Encoding`, and no `Content-Length` or `0`.
-    static func isBodiless(_ fields: HTTPFields) -> Bool {
-        guard fields[.transferEncoding] == nil else { return false }
-        guard let length = fields[.contentLength] else { return true }
+    static func isBodiless(_ headers: some EdgeHeaderFields) -> Bool {
+        guard headers.first(.transferEncoding) == nil else { return false }
+        guard let length = headers.first(.contentLength) else { return true }
         return length == "0"
     }
 

@@ -6,9 +6,9 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// The gateway's HTTP/1.1 connections: Hummingbird's HTTP/1 pipeline with the event-loop
-/// proxy path (``ProxyHandler``) in front of Hummingbird's request handling, and NIO's
-/// pipelining assistance so that one request at a time reaches either.
+/// The gateway's HTTP/1.1 connections: NIO's HTTP/1 codec with pipelining assistance (one
+/// request at a time), then the event-loop proxy path (``ProxyHandler``, which also keeps the
+/// idle timeout), then the conversion to HTTPTypes for Hummingbird's request handling.
 struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -25,9 +25,8 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
                 withErrorHandling: false,  // Hummingbird answers malformed requests
                 withOutboundHeaderValidation: false  // HTTPTypes validated them
             )
+            try pipeline.addHandler(ProxyHandler(proxy: proxy, idleTimeout: idleTimeout.map { TimeAmount($0) }))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: idleTimeout, logger: logger))
-            try pipeline.addHandler(ProxyHandler(proxy: proxy))
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }

@@ -12,16 +12,15 @@ extension ProxyExchange {
         timeout.cancel()
         lease.record(.response(status: Int(upstream.status.code)))
         state = .relaying(lease, connection, keepAlive: upstream.isKeepAlive)
-        var fields = ForwardedHeaders.downstream(from: upstream.headers)
-        addEdgeHeaders(to: &fields)
-        let status = HTTPResponse.Status(code: Int(upstream.status.code), reasonPhrase: upstream.status.reasonPhrase)
-        answered(status: status.code)
-        client.write(NIOAny(HTTPResponsePart.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
+        var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HTTPHeaders.self)
+        addEdgeHeaders(to: &headers)
+        answered(status: Int(upstream.status.code))
+        client.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers))), promise: nil)
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
         guard case .relaying = state else { return }
-        client.write(NIOAny(HTTPResponsePart.body(chunk)), promise: nil)
+        client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
     }
 
     /// The upstream's bytes of this read are written: flush them, and stop reading while the
@@ -98,25 +97,30 @@ extension ProxyExchange {
             logger.warning("request failed", metadata: ["status": "\(problem.status.code)", "detail": "\(problem.detail)"])
         }
         let body = HTTPProblem.body(of: problem.problem(instance: path))
-        var fields = problem.headers
-        fields[.contentType] = "application/problem+json"
-        fields[.contentLength] = String(body.readableBytes)
-        addEdgeHeaders(to: &fields)
+        var headers = HTTPHeaders()
+        headers.append(contentsOf: problem.headers)
+        headers.set(.contentType, to: "application/problem+json")
+        headers.set(.contentLength, to: String(body.readableBytes))
+        addEdgeHeaders(to: &headers)
         answered(status: problem.status.code)
-        client.write(NIOAny(HTTPResponsePart.head(HTTPResponse(status: problem.status, headerFields: fields))), promise: nil)
-        client.write(NIOAny(HTTPResponsePart.body(body)), promise: nil)
+        let status = HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase)
+        client.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
         finishAnswer()
     }
 
     /// What every answer carries, whoever made it: the quota on a limited route, CORS for an
     /// allowed origin, the security headers, the request id.
-    private func addEdgeHeaders(to fields: inout HTTPFields) {
-        fields.append(contentsOf: quotaHeaders)
-        if let origin = head.headerFields[.origin] {
-            CORSMiddleware.apply(proxy.routes.table.configuration.cors, origin: origin, to: &fields)
+    private func addEdgeHeaders(to headers: inout HTTPHeaders) {
+        quota?.addHeaders(to: &headers)
+        if let origin = head.headers.first(.origin) {
+            CORSMiddleware.apply(proxy.routes.table.configuration.cors, origin: origin, to: &headers)
         }
-        proxy.securityHeaders.apply(to: &fields, requestHeaders: head.headerFields, peer: peer)
-        fields[.requestID] = requestID
+        proxy.securityHeaders.apply(to: &headers, requestHeaders: head.headers, peer: peer)
+        headers.add(name: "X-Request-Id", value: requestID)
+        if head.version == .http1_0, head.isKeepAlive {
+            headers.add(name: "Connection", value: "keep-alive")  // HTTP/1.0 closes unless told
+        }
     }
 
     /// The answer's status is known: the route's metrics and the access log line, as the
@@ -124,18 +128,19 @@ extension ProxyExchange {
     private func answered(status: Int) {
         let elapsed = ContinuousClock.now - started
         entry.metrics.record(status: status, duration: elapsed)
-        AccessLog.write(to: logger, method: head.method, path: path, status: status, elapsed: elapsed)
+        AccessLog.write(to: logger, method: head.method.rawValue, path: path, status: status, elapsed: elapsed)
     }
 
-    /// Ends the answer; the connection closes after it if the client asked so.
+    /// Ends the answer; the connection closes after it unless the client keeps it alive
+    /// (`Connection: close`, or HTTP/1.0 without `keep-alive`).
     private func finishAnswer() {
-        handler.exchangeFinished()
-        if head.headerFields[.connection]?.lowercased() == "close" {
-            client.writeAndFlush(NIOAny(HTTPResponsePart.end(nil))).assumeIsolated().whenComplete { [client] _ in
+        handler.exchangeFinished(context: client)
+        if head.isKeepAlive {
+            client.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        } else {
+            client.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).assumeIsolated().whenComplete { [client] _ in
                 client.close(promise: nil)
             }
-        } else {
-            client.writeAndFlush(NIOAny(HTTPResponsePart.end(nil)), promise: nil)
         }
     }
 }

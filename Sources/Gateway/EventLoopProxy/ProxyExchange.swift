@@ -13,7 +13,8 @@ import ServiceKit
 /// to the client as it arrives. Everything runs on the client connection's event loop; only
 /// the edge checks that need Redis or token verification leave it, once, and come back.
 final class ProxyExchange {
-    let head: HTTPRequest
+    /// The client's request head, as NIO's HTTP/1 decoder read it.
+    let head: HTTPRequestHead
     let entry: RouteTable.Entry
     let proxy: EdgeProxy
     /// The client connection's handler context (the exchange writes the answer there).
@@ -36,20 +37,21 @@ final class ProxyExchange {
     var state = State.admitting
     var tried: Set<UpstreamEndpoint> = []
     var upstreamHeaders = HTTPHeaders()
-    var quotaHeaders = HTTPFields()
+    /// The caller's standing on a rate-limited route, told on every answer.
+    var quota: RateLimitQuota?
     /// Set while the client cannot take more: the next upstream read waits for it.
     var waitingForClient = false
 
-    init(head: HTTPRequest, entry: RouteTable.Entry, proxy: EdgeProxy, client: ChannelHandlerContext, handler: ProxyHandler, peer: String?) {
+    init(head: HTTPRequestHead, entry: RouteTable.Entry, proxy: EdgeProxy, client: ChannelHandlerContext, handler: ProxyHandler, peer: String?) {
         self.head = head
         self.entry = entry
         self.proxy = proxy
         self.client = client
         self.handler = handler
         self.peer = peer
-        self.path = String(EdgeProxy.path(of: head.path ?? "/"))
-        self.requestID = RequestIDMiddleware.acceptable(head.headerFields[.requestID]) ?? RequestIDMiddleware.newID()
-        self.trace = head.headerFields[.traceParent].flatMap(TraceParent.init) ?? .newTrace()
+        self.path = String(EdgeProxy.path(of: head.uri))
+        self.requestID = RequestIDMiddleware.acceptable(head.headers.first(.requestID)) ?? RequestIDMiddleware.newID()
+        self.trace = head.headers.first(.traceParent).flatMap(TraceParent.init) ?? .newTrace()
         var logger = proxy.logger
         logger[metadataKey: "request.id"] = .string(requestID)
         logger[metadataKey: "trace.id"] = .string(trace.traceID)
@@ -64,13 +66,16 @@ final class ProxyExchange {
             admitted(identity: nil, quota: nil)
             return
         }
-        let (route, headers, peer, logger) = (route, head.headerFields, peer, logger)
+        let (route, peer, logger) = (route, peer, logger)
+        let (authorization, forwardedFor) = (head.headers.first(.authorization), head.headers.values(TrustedProxies.forwardedFor))
         let (authenticator, rateLimiter) = (proxy.edgeAuthenticator, proxy.rateLimiter)
         let admission = client.eventLoop.makePromise(of: Result<Admission, HTTPProblem>.self)
         admission.completeWithTask {
             do throws(HTTPProblem) {
-                let identity = try await authenticator.authenticate(authorization: headers[.authorization], policy: route.auth)
-                let quota = try await rateLimiter?.admit(headers: headers, peer: peer, logger: logger, route: route, identity: identity)
+                let identity = try await authenticator.authenticate(authorization: authorization, policy: route.auth)
+                let quota = try await rateLimiter?.admit(
+                    authorization: authorization, forwardedFor: forwardedFor, peer: peer, logger: logger, route: route, identity: identity
+                )
                 return .success(Admission(identity: identity, quota: quota))
             } catch {
                 return .failure(error)
@@ -93,11 +98,11 @@ final class ProxyExchange {
     }
 
     private func admitted(identity: Identity?, quota: RateLimitQuota?) {
-        quotaHeaders = quota?.headers ?? [:]
-        var headers = ForwardedHeaders.upstream(from: head.headerFields, authority: head.authority, clientAddress: peer, requestID: requestID)
+        self.quota = quota
+        var headers = ForwardedHeaders.upstream(from: head.headers, authority: head.headers.first(name: "Host"), clientAddress: peer, requestID: requestID)
         headers.replaceOrAdd(name: "traceparent", value: trace.child().description)
         proxy.edgeAuthenticator.forward(identity, into: &headers)
-        if head.headerFields[.contentLength] != nil {
+        if head.headers.first(.contentLength) != nil {
             headers.add(name: "Content-Length", value: "0")
         }
         upstreamHeaders = headers
@@ -132,7 +137,7 @@ final class ProxyExchange {
         var headers = upstreamHeaders
         headers.replaceOrAdd(name: "Host", value: lease.address.hostHeader)
         var target = lease.address.upstream.basePath + route.upstreamPath(for: path)
-        if let query = EdgeProxy.query(of: head.path ?? ""), !query.isEmpty {
+        if let query = EdgeProxy.query(of: head.uri), !query.isEmpty {
             target += "?\(query)"
         }
         let timeout = client.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(route.timeout)) { [self] in
@@ -140,7 +145,7 @@ final class ProxyExchange {
         }
         state = .awaitingHead(lease, connection, timeout: timeout)
         connection.exchange = self
-        connection.send(HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: head.method.rawValue), uri: target, headers: headers))
+        connection.send(HTTPRequestHead(version: .http1_1, method: head.method, uri: target, headers: headers))
     }
 
     private func timedOut() {
@@ -156,7 +161,8 @@ final class ProxyExchange {
         let outcome = UpstreamFailure.outcome(of: error)
         lease.finish(outcome)
         proxy.routes.metrics.upstreamError(lease.address, kind: outcome)
-        let retryable = UpstreamFailure.mayRetry(error, outcome: outcome) && head.method.isIdempotent && tried.count <= route.retries
+        let retryable = UpstreamFailure.mayRetry(error, outcome: outcome) && tried.count <= route.retries
+            && HTTPRequest.Method(head.method.rawValue)?.isIdempotent == true
         logger.warning(
             "upstream failed",
             metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "error": "\(error)", "retrying": "\(retryable)"]

@@ -1,19 +1,24 @@
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// The event-loop proxy path on one client connection: takes the requests ``EdgeProxy``
 /// accepts and answers them itself (``ProxyExchange``); passes the rest on to Hummingbird.
 ///
-/// The connection's pipeline delivers one request at a time (NIO's pipelining assistance
-/// holds the next until the answer is written), so answers keep the requests' order whoever
-/// makes them. It sits after Hummingbird's connection state handler, which sees every request
-/// and answer and so keeps the idle timeout and graceful shutdown right for both paths.
+/// It sits right after NIO's HTTP/1 decoder and pipelining assistance, before the conversion
+/// to HTTPTypes that Hummingbird needs, so a proxied request's headers are copied once, from
+/// the client's head to the upstream's, and its answer's once back. The pipelining assistance
+/// delivers one request at a time (it holds the next until the answer is written), so answers
+/// keep the requests' order whoever makes them, and it closes the connection gracefully on
+/// shutdown (`ChannelShouldQuiesceEvent`) after the answer in progress, on both paths.
+///
+/// As every request and answer of the connection passes here, the handler also keeps its
+/// idle timeout (``IdleTimeout``), which Hummingbird's connection state handler would keep
+/// for its own path only.
 final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         case idle
@@ -27,17 +32,35 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let proxy: EdgeProxy
     private var state = State.idle
     private var peer: String?
+    var idleTimeout: IdleTimeout
+    /// The pending check of ``idleTimeout``.
+    var idleCheck: Scheduled<Void>?
 
-    init(proxy: EdgeProxy) {
+    init(proxy: EdgeProxy, idleTimeout: TimeAmount?) {
         self.proxy = proxy
+        self.idleTimeout = IdleTimeout(limit: idleTimeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         peer = context.channel.remoteAddress?.ipAddress
+        if context.channel.isActive {
+            connectionStarted(context: context)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        idleCheck = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        connectionStarted(context: context)
+        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        idleTimeout.read(part)
         switch state {
         case .idle:
             guard case .head(let head) = part else {
@@ -66,14 +89,16 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The exchange is about to write the end of its answer (after which the next request may arrive at once).
-    func exchangeFinished() {
+    func exchangeFinished(context: ChannelHandlerContext) {
         guard case .proxying(_, let requestEnded) = state else { return }
         state = requestEnded ? .idle : .awaitingRequestEnd
+        answerEnded(context: context)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .passing = state, case .end = unwrapOutboundIn(data) {
             state = .idle
+            answerEnded(context: context)
         }
         context.write(data, promise: promise)
     }
@@ -86,6 +111,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        idleCheck = nil
         if case .proxying(let exchange, _) = state {
             exchange.clientClosed()
         }

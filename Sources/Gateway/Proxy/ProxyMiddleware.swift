@@ -47,10 +47,10 @@ struct ProxyMiddleware: RouterMiddleware {
         let quota = try await rateLimiter?.admit(request, context: context, route: route, identity: identity)
         do {
             var response = try await send(request, context: context, to: entry, identity: identity)
-            response.headers.append(contentsOf: quota?.headers ?? [:])
+            quota?.addHeaders(to: &response.headers)
             return response
         } catch var problem as HTTPProblem {
-            problem.headers.append(contentsOf: quota?.headers ?? [:])
+            quota?.addHeaders(to: &problem.headers)
             throw problem
         }
     }

@@ -9,7 +9,7 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        AccessLog.write(to: context.logger, method: request.method, path: request.uri.path, status: response.status.code, elapsed: .now - start)
+        AccessLog.write(to: context.logger, method: request.method.rawValue, path: request.uri.path, status: response.status.code, elapsed: .now - start)
         return response
     }
 }
@@ -18,14 +18,14 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
 /// router (the gateway's proxy path).
 public enum AccessLog {
     /// Writes the line of one answered request: health and metrics probes at debug, the rest at info.
-    public static func write(to logger: Logger, method: HTTPRequest.Method, path: some StringProtocol, status: Int, elapsed: Duration) {
+    public static func write(to logger: Logger, method: String, path: some StringProtocol, status: Int, elapsed: Duration) {
         let path = String(path)
         let level: Logger.Level = ["/health", "/ready", "/metrics"].contains(path) ? .debug : .info
         logger.log(
             level: level,
             "request",
             metadata: [
-                "http.method": .string(method.rawValue),
+                "http.method": .string(method),
                 "http.path": .string(path),
                 "http.status": .string(String(status)),
                 "duration.ms": .string(String(elapsed.milliseconds)),

@@ -1,0 +1,100 @@
+import NIOCore
+import NIOHTTP1
+
+/// When a client connection has sat idle too long: no new request within the limit after the
+/// last answer, or a request whose head or body stopped arriving for that long (a slow client
+/// cannot hold a connection forever). While a request is read and its answer is being made,
+/// the connection is busy, not idle: the upstream's own timeout bounds that.
+///
+/// The same rules as Hummingbird's `HTTPConnectionStateHandler`, which the gateway's
+/// connections do without: proxied requests never reach it (see ``ProxyHandler``).
+struct IdleTimeout {
+    /// How long a connection may sit idle; `nil`: forever.
+    let limit: TimeAmount?
+    private var lastActivity: NIODeadline
+    private var readingRequest = false
+    private var answering = false
+
+    /// A connection opened at `now`.
+    init(limit: TimeAmount?, now: NIODeadline = .now()) {
+        self.limit = limit
+        self.lastActivity = now
+    }
+
+    /// What to do when a check comes due.
+    enum Action: Equatable {
+        case close
+        case checkAgain(at: NIODeadline)
+        /// Busy answering: the next check is scheduled when the answer ends.
+        case none
+    }
+
+    /// A part of a request arrived.
+    mutating func read(_ part: HTTPServerRequestPart) {
+        guard limit != nil else { return }
+        lastActivity = .now()
+        switch part {
+        case .head:
+            readingRequest = true
+            answering = true
+        case .body:
+            break
+        case .end:
+            readingRequest = false
+        }
+    }
+
+    /// An answer ended: the connection is idle from now. Returns the deadline of the next check.
+    mutating func answerEnded(now: NIODeadline = .now()) -> NIODeadline? {
+        guard let limit else { return nil }
+        answering = false
+        lastActivity = now
+        return now + limit
+    }
+
+    /// The first check, when the connection opens.
+    var firstCheck: NIODeadline? {
+        limit.map { lastActivity + $0 }
+    }
+
+    /// The check due now.
+    func check(now: NIODeadline = .now()) -> Action {
+        guard let limit else { return .none }
+        if answering, !readingRequest {
+            return .none
+        }
+        let deadline = lastActivity + limit
+        return now >= deadline ? .close : .checkAgain(at: deadline)
+    }
+}
+
+extension ProxyHandler {
+    func connectionStarted(context: ChannelHandlerContext) {
+        if let deadline = idleTimeout.firstCheck {
+            scheduleIdleCheck(at: deadline, context: context)
+        }
+    }
+
+    /// An answer ended, on either path: the idle clock restarts.
+    func answerEnded(context: ChannelHandlerContext) {
+        if let deadline = idleTimeout.answerEnded() {
+            scheduleIdleCheck(at: deadline, context: context)
+        }
+    }
+
+    /// Schedules a check unless one is pending (a check that comes early schedules the next).
+    private func scheduleIdleCheck(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        guard idleCheck == nil else { return }
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            idleCheck = nil
+            switch idleTimeout.check() {
+            case .close:
+                context.close(promise: nil)
+            case .checkAgain(let next):
+                scheduleIdleCheck(at: next, context: context)
+            case .none:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import Gateway
+
+/// When the gateway closes a client connection for idling (``IdleTimeout``): the decisions,
+/// on a clock the test sets.
+@Suite("Gateway idle timeout")
+struct GatewayIdleTimeoutTests {
+    static let head = HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/r"))
+    static let limit = TimeAmount.seconds(5)
+
+    @Test func aConnectionWithoutRequestsClosesAtTheLimit() {
+        let opened = NIODeadline.now()
+        let timeout = IdleTimeout(limit: Self.limit, now: opened)
+        #expect(timeout.firstCheck == opened + Self.limit)
+        #expect(timeout.check(now: opened + Self.limit) == .close)
+    }
+
+    @Test func aRequestHeadThatStopsArrivingIsCutOff() {
+        var timeout = IdleTimeout(limit: Self.limit)
+        timeout.read(Self.head)  // no .end follows
+        let checked = NIODeadline.now() + Self.limit + .milliseconds(1)
+        #expect(timeout.check(now: checked) == .close)
+    }
+
+    @Test func bodyPartsKeepAnUploadAlive() {
+        var timeout = IdleTimeout(limit: Self.limit)
+        timeout.read(Self.head)
+        timeout.read(.body(ByteBuffer(string: "x")))
+        let soon = NIODeadline.now() + .seconds(1)
+        guard case .checkAgain(let next) = timeout.check(now: soon) else {
+            Issue.record("an upload that keeps arriving was closed")
+            return
+        }
+        #expect(next > soon)
+    }
+
+    @Test func aConnectionAwaitingItsAnswerIsBusyNotIdle() {
+        var timeout = IdleTimeout(limit: Self.limit)
+        timeout.read(Self.head)
+        timeout.read(.end(nil))
+        #expect(timeout.check(now: .now() + .seconds(60)) == .none, "the upstream's timeout bounds the answer, not this one")
+    }
+
+    @Test func theClockRestartsWhenTheAnswerEnds() {
+        var timeout = IdleTimeout(limit: Self.limit)
+        timeout.read(Self.head)
+        timeout.read(.end(nil))
+        let answered = NIODeadline.now() + .seconds(30)
+        #expect(timeout.answerEnded(now: answered) == answered + Self.limit)
+        #expect(timeout.check(now: answered + .seconds(1)) == .checkAgain(at: answered + Self.limit))
+        #expect(timeout.check(now: answered + Self.limit) == .close)
+    }
+
+    @Test func withoutALimitNothingIsEverClosed() {
+        var timeout = IdleTimeout(limit: nil)
+        #expect(timeout.firstCheck == nil)
+        timeout.read(Self.head)
+        #expect(timeout.answerEnded() == nil)
+        #expect(timeout.check(now: .now() + .hours(1)) == .none)
+    }
+}
