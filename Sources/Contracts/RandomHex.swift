@@ -5,7 +5,12 @@ public enum RandomHex {
     /// `bytes` (a multiple of 8) random bytes as hex.
     public static func random(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return string(words: (0..<(bytes / 8)).map { _ in generator.next() })
+        return random(bytes: bytes, using: &generator)
+    }
+
+    /// `bytes` (a multiple of 8) random bytes from `generator`, as hex.
+    public static func random(bytes: Int, using generator: inout some RandomNumberGenerator) -> String {
+        string(words: (0..<(bytes / 8)).map { _ in generator.next() })
     }
 
     /// `words` as hex, 16 digits each, most significant digit first.

@@ -34,12 +34,24 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
 
     /// A new trace, sampled.
     public static func newTrace() -> TraceParent {
-        TraceParent(traceID: RandomHex.random(bytes: 16), parentID: RandomHex.random(bytes: 8), flags: "01")
+        var generator = SystemRandomNumberGenerator()
+        return newTrace(using: &generator)
+    }
+
+    /// A new trace, sampled, with ids from `generator` (three words).
+    public static func newTrace(using generator: inout some RandomNumberGenerator) -> TraceParent {
+        TraceParent(traceID: RandomHex.random(bytes: 16, using: &generator), parentID: RandomHex.random(bytes: 8, using: &generator), flags: "01")
     }
 
     /// The same trace, from a new span (what a process sends on after receiving this).
     public func child() -> TraceParent {
-        TraceParent(traceID: traceID, parentID: RandomHex.random(bytes: 8), flags: flags)
+        var generator = SystemRandomNumberGenerator()
+        return child(using: &generator)
+    }
+
+    /// ``child()`` with the span id from `generator` (one word).
+    public func child(using generator: inout some RandomNumberGenerator) -> TraceParent {
+        TraceParent(traceID: traceID, parentID: RandomHex.random(bytes: 8, using: &generator), flags: flags)
     }
 
     /// The header value.

@@ -226,6 +226,28 @@ struct GatewayProcessTests {
         }
     }
 
+    /// The event-loop path writes the access log line itself: it must carry the request's ids
+    /// like every other line of the request.
+    @Test func proxiedRequestsAreLoggedWithTheirRequestAndTraceIDs() async throws {
+        try await streamingUpstream(name: "logged").test(.live) { upstream in
+            let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#)
+            var request = HTTPClientRequest(url: "\(gateway.baseURL)/r/who?x=1")
+            request.headers.add(name: "X-Request-Id", value: "log-check-7")
+            request.headers.add(name: "traceparent", value: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+            #expect(response.headers["X-Request-Id"] == ["log-check-7"])
+            #expect(try await gateway.process.waitForLog("log-check-7"))
+            // Test processes log as text: `… http.status=200 request.id=… trace.id=… [ServiceKit] request`.
+            let line = gateway.process.log.split(separator: "\n").first { $0.contains("request.id=log-check-7") }
+            #expect(line?.hasSuffix(" request") == true, "\(line ?? "no line")")
+            #expect(line?.contains("trace.id=0af7651916cd43dd8448eb211c80319c") == true, "\(line ?? "no line")")
+            #expect(line?.contains("http.path=/r/who ") == true, "\(line ?? "no line")")
+            #expect(line?.contains("http.status=200") == true, "\(line ?? "no line")")
+            #expect(try await gateway.stop() == 0)
+        }
+    }
+
     @Test func aStoppingGatewayFinishesTheAnswerInFlightThenCloses() async throws {
         try await streamingUpstream(name: "draining").test(.live) { upstream in
             let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#)

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import ServiceKit
 import Testing
@@ -26,5 +27,23 @@ struct RequestIDTests {
             // 500 draws: a stuck or biased digit would show far fewer values.
             #expect(seen.count >= (position == 19 ? 4 : 12), "digit \(position) took only \(seen.sorted())")
         }
+    }
+
+    /// The gateway draws a request's ids from one system call (``PrefetchedRandom``): the words
+    /// it hands out are its own, all different, and once they run out it goes on drawing.
+    @Test func prefetchedWordsAreHandedOutThenTheSystemTakesOver() {
+        var random = PrefetchedRandom(words: 6)
+        let words = (0..<9).map { _ in random.next() }
+        #expect(Set(words).count == 9, "repeated words: \(words)")
+        var empty = PrefetchedRandom(words: 0)
+        #expect(empty.next() != empty.next())
+
+        var shared = PrefetchedRandom(words: 6)
+        let id = RequestIDMiddleware.newID(using: &shared)
+        let trace = TraceParent.newTrace(using: &shared)
+        let child = trace.child(using: &shared)
+        #expect(UUID(uuidString: id) != nil && Array(id)[14] == "4", "\(id)")
+        #expect(child.traceID == trace.traceID && child.parentID != trace.parentID)
+        #expect(!id.replacingOccurrences(of: "-", with: "").contains(trace.traceID.prefix(16)), "ids share words")
     }
 }

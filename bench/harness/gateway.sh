@@ -314,12 +314,17 @@ gateway_main() {
   for connections in $BENCH_GATEWAY_CONNECTIONS ${BENCH_GATEWAY_RATES:+$BENCH_GATEWAY_RATE_CONNECTIONS}; do
     ((connections > keepalive)) && keepalive=$connections
   done
-  start_nginx proxy "$GW_PROXY_PORT" CATALOG_PORT="$GW_CATALOG_PORT" STATIC_PORT="$GW_STATIC_PORT" KEEPALIVE="$keepalive"
+  # nginx logs each request when the gateway does (LOG_LEVEL info or lower): same settings.
+  local access_log=off
+  [[ $BENCH_GATEWAY_LOG_LEVEL =~ ^(info|debug|trace)$ ]] && access_log="$STACK_DIR/nginx/proxy/logs/access.log bench"
+  start_nginx proxy "$GW_PROXY_PORT" CATALOG_PORT="$GW_CATALOG_PORT" STATIC_PORT="$GW_STATIC_PORT" KEEPALIVE="$keepalive" ACCESS_LOG="$access_log"
 
   gateway_check_routes
   jq -n --arg nginx "$(nginx -v 2>&1 | sed 's/^nginx version: //')" --arg wrk "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)" \
     --arg log_level "$BENCH_GATEWAY_LOG_LEVEL, $BENCH_GATEWAY_LOG_FORMAT" --argjson nginx_workers "$(pgrep -c -P "$GW_PROXY_PID")" \
-    '{nginx: $nginx, wrk: $wrk, gateway_log_level: $log_level, nginx_workers: $nginx_workers}' >"$BENCH_RESULTS/gateway-meta.json"
+    --arg nginx_access_log "$([[ $access_log == off ]] && echo off || echo "on, one JSON line per request")" \
+    '{nginx: $nginx, wrk: $wrk, gateway_log_level: $log_level, nginx_workers: $nginx_workers, nginx_access_log: $nginx_access_log}' \
+    >"$BENCH_RESULTS/gateway-meta.json"
 
   for upstream in $BENCH_GATEWAY_UPSTREAMS; do
     for connections in $BENCH_GATEWAY_CONNECTIONS; do

@@ -141,7 +141,8 @@ def gateway_section(rows, directory, goal_ratio=0.8, goal_added_ms=1.0):
         "### 4. Gateway vs nginx: wrk through each, same route and settings (issue 5)",
         "",
         f"wrk with {first['threads']} threads, {first['seconds']:.0f} s per run, keep-alive, the same connection count for the three targets; "
-        f"{meta.get('nginx', 'nginx')} with {meta.get('nginx_workers', '?')} workers; gateway logging "
+        f"{meta.get('nginx', 'nginx')} with {meta.get('nginx_workers', '?')} workers, access log "
+        f"{meta.get('nginx_access_log', 'off')}; gateway logging "
         f"{meta.get('gateway_log_level', '?')}; {meta.get('wrk', 'wrk')}. Medians of the rounds; CPU is user + system time "
         "of the proxy's process(es) and of the upstream's, per request.",
         "",

@@ -48,8 +48,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     /// Whether the client reached the TLS terminator in front of the gateway over HTTPS: the
     /// first `X-Forwarded-Proto` value (the client's hop) says `https` and the peer is trusted.
     static func cameOverHTTPS(forwardedProto: [String], peer: String?, trusting proxies: TrustedProxies) -> Bool {
-        guard let peer, proxies.contains(peer),
-            let first = forwardedProto.first?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces)
+        // The header first: most requests have none, and the peer check parses an address.
+        guard let first = forwardedProto.first?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces),
+            let peer, proxies.contains(peer)
         else { return false }
         return first.lowercased() == "https"
     }

@@ -43,11 +43,16 @@ struct EdgeProxy: Sendable {
 
     /// The path of a request target, without its query.
     static func path(of target: String) -> Substring {
-        target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+        queryMark(in: target).map { target[..<$0] } ?? target[...]
     }
 
     /// The query of a request target, if it has one.
     static func query(of target: String) -> Substring? {
-        target.firstIndex(of: "?").map { target[target.index(after: $0)...] }
+        queryMark(in: target).map { target[target.utf8.index(after: $0)...] }
+    }
+
+    /// Where `?` is in a target: searched as bytes (a target is ASCII), not as characters.
+    private static func queryMark(in target: String) -> String.Index? {
+        target.utf8.firstIndex(of: UInt8(ascii: "?"))
     }
 }

@@ -7,9 +7,9 @@ import ServiceKit
 /// Relaying the upstream's answer to the client, and the gateway's own answers (problems).
 extension ProxyExchange {
     func upstreamHead(_ upstream: HTTPResponseHead) {
-        guard case .awaitingHead(let lease, let connection, let timeout) = state else { return }
+        guard case .awaitingHead(let lease, let connection) = state else { return }
         if upstream.status.code < 200 { return }  // 1xx (103 Early Hints...): the final answer follows
-        timeout.cancel()
+        connection.answerDeadline = nil
         lease.record(.response(status: Int(upstream.status.code)))
         state = .relaying(lease, connection, keepAlive: upstream.isKeepAlive)
         var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HTTPHeaders.self)
@@ -58,8 +58,8 @@ extension ProxyExchange {
     /// middle of it, the client's connection is closed (a cut answer must not look whole).
     func upstreamFailed(_ error: any Error) {
         switch state {
-        case .awaitingHead(let lease, let connection, let timeout):
-            timeout.cancel()
+        case .awaitingHead(let lease, let connection):
+            connection.answerDeadline = nil
             attemptFailed(error, lease: lease, connection: connection)
         case .relaying(let lease, let connection, _):
             state = .done
@@ -75,8 +75,8 @@ extension ProxyExchange {
     /// The client went away: the upstream connection in use is closed (its answer is unwanted).
     func clientClosed() {
         switch state {
-        case .awaitingHead(let lease, let connection, let timeout):
-            timeout.cancel()
+        case .awaitingHead(let lease, let connection):
+            connection.answerDeadline = nil
             connection.exchange = nil
             connection.close()
             lease.finish(.abandoned)
@@ -128,7 +128,7 @@ extension ProxyExchange {
     private func answered(status: Int) {
         let elapsed = ContinuousClock.now - started
         entry.metrics.record(status: status, duration: elapsed)
-        AccessLog.write(to: logger, method: head.method.rawValue, path: path, status: status, elapsed: elapsed)
+        AccessLog.write(to: proxy.logger, method: head.method.rawValue, path: path, status: status, elapsed: elapsed, metadata: logMetadata)
     }
 
     /// Ends the answer; the connection closes after it unless the client keeps it alive

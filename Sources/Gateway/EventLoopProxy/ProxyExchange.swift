@@ -4,7 +4,6 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
 import ServiceKit
 
 /// One proxied request on the event-loop path, from its head to the end of its answer: edge
@@ -23,14 +22,23 @@ final class ProxyExchange {
     let peer: String?
     let path: String
     let requestID: String
-    let trace: TraceParent
-    let logger: Logger
+    /// The trace context sent upstream: the request's trace, from the gateway's span.
+    let upstreamTrace: TraceParent
+    /// The request's ids, on each of its log lines.
+    let logMetadata: Logger.Metadata
+    /// The proxy's logger with the request's ids, made only if something beyond the access log
+    /// line is logged (which takes the ids as record metadata instead: no logger per request).
+    lazy var logger: Logger = {
+        var logger = proxy.logger
+        for (key, value) in logMetadata { logger[metadataKey: key] = value }
+        return logger
+    }()
     let started = ContinuousClock.now
 
     enum State {
         case admitting
         case connecting(UpstreamLease)
-        case awaitingHead(UpstreamLease, UpstreamConnection, timeout: Scheduled<Void>)
+        case awaitingHead(UpstreamLease, UpstreamConnection)
         case relaying(UpstreamLease, UpstreamConnection, keepAlive: Bool)
         case done
     }
@@ -50,12 +58,12 @@ final class ProxyExchange {
         self.handler = handler
         self.peer = peer
         self.path = String(EdgeProxy.path(of: head.uri))
-        self.requestID = RequestIDMiddleware.acceptable(head.headers.first(.requestID)) ?? RequestIDMiddleware.newID()
-        self.trace = head.headers.first(.traceParent).flatMap(TraceParent.init) ?? .newTrace()
-        var logger = proxy.logger
-        logger[metadataKey: "request.id"] = .string(requestID)
-        logger[metadataKey: "trace.id"] = .string(trace.traceID)
-        self.logger = logger
+        // The ids a request may need, from one system call: request id 2 words, trace 3, span 1.
+        var random = PrefetchedRandom(words: 6)
+        self.requestID = RequestIDMiddleware.acceptable(head.headers.first(.requestID)) ?? RequestIDMiddleware.newID(using: &random)
+        let trace = head.headers.first(.traceParent).flatMap(TraceParent.init) ?? .newTrace(using: &random)
+        self.upstreamTrace = trace.child(using: &random)
+        self.logMetadata = ["request.id": .string(requestID), "trace.id": .string(trace.traceID)]
     }
 
     var route: Route { entry.route }
@@ -100,7 +108,7 @@ final class ProxyExchange {
     private func admitted(identity: Identity?, quota: RateLimitQuota?) {
         self.quota = quota
         var headers = ForwardedHeaders.upstream(from: head.headers, authority: head.headers.first(name: "Host"), clientAddress: peer, requestID: requestID)
-        headers.replaceOrAdd(name: "traceparent", value: trace.child().description)
+        headers.replaceOrAdd(name: "traceparent", value: upstreamTrace.description)
         proxy.edgeAuthenticator.forward(identity, into: &headers)
         if head.headers.first(.contentLength) != nil {
             headers.add(name: "Content-Length", value: "0")
@@ -140,16 +148,16 @@ final class ProxyExchange {
         if let query = EdgeProxy.query(of: head.uri), !query.isEmpty {
             target += "?\(query)"
         }
-        let timeout = client.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(route.timeout)) { [self] in
-            timedOut()
-        }
-        state = .awaitingHead(lease, connection, timeout: timeout)
+        // No timer per request: the connection's pool sweeps its loop's deadlines (LoopPool).
+        connection.answerDeadline = .now() + TimeAmount(route.timeout)
+        state = .awaitingHead(lease, connection)
         connection.exchange = self
         connection.send(HTTPRequestHead(version: .http1_1, method: head.method, uri: target, headers: headers))
     }
 
-    private func timedOut() {
-        guard case .awaitingHead(let lease, let connection, _) = state else { return }
+    /// The route's timeout passed before the answer began.
+    func timedOut() {
+        guard case .awaitingHead(let lease, let connection) = state else { return }
         connection.exchange = nil
         attemptFailed(UpstreamTimedOut(timeout: route.timeout), lease: lease, connection: connection)
     }

@@ -16,12 +16,16 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     let address: UpstreamEndpoint
     /// The exchange the connection answers now; `nil` while idle.
     var exchange: ProxyExchange?
-    /// The pool that holds the connection while it is idle.
-    var idlePool: UpstreamConnectionPool.LoopPool?
-    /// Closes the connection once it has been idle too long.
-    var idleTimer: Scheduled<Void>?
+    /// The pool of its event loop, which sweeps its deadlines (set once connected).
+    var loopPool: UpstreamConnectionPool.LoopPool?
+    /// When the exchange's answer must have begun (the route's timeout); `nil` when not waiting.
+    var answerDeadline: NIODeadline?
+    /// Since when the connection has been idle in its pool; `nil` while in use.
+    var idleSince: NIODeadline?
     private var context: ChannelHandlerContext?
     private(set) var isOpen = true
+    /// Whether reading is paused (``pauseReading()``).
+    private var isPaused = false
 
     init(address: UpstreamEndpoint) {
         self.address = address
@@ -35,27 +39,29 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         self.context = nil
     }
 
-    /// Sends a request without a body; the answer comes to the exchange.
+    /// Sends a request without a body; the answer comes to the exchange. A write that fails
+    /// closes the channel, and ``channelInactive(context:)`` fails the exchange: no promise
+    /// per request is needed to hear of it.
     func send(_ head: HTTPRequestHead) {
-        guard let context else {
+        guard let context, isOpen else {
             failExchange(UpstreamConnectionClosed())
             return
         }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        let sent = context.eventLoop.makePromise(of: Void.self)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: sent)
-        sent.futureResult.assumeIsolated().whenFailure { [self] _ in
-            failExchange(UpstreamConnectionClosed())
-        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
     /// Stops reading until ``resumeReading()`` (what has been read still arrives).
     func pauseReading() {
+        guard !isPaused else { return }
+        isPaused = true
         setAutoRead(false)
     }
 
     /// Reads again as data arrives.
     func resumeReading() {
+        guard isPaused else { return }
+        isPaused = false
         setAutoRead(true)
     }
 
@@ -87,8 +93,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
-        idleTimer?.cancel()
-        idlePool?.remove(self)
+        loopPool?.remove(self)
         failExchange(UpstreamConnectionClosed())
         context.fireChannelInactive()
     }
@@ -96,6 +101,12 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         failExchange(error)
         close()
+    }
+
+    /// The pool's sweep found the answer late: the exchange gives up on this connection.
+    func answerTimedOut() {
+        answerDeadline = nil
+        exchange?.timedOut()
     }
 
     private func failExchange(_ error: any Error) {

@@ -9,29 +9,39 @@ import Synchronization
 ///
 /// A connection returns to its pool after a complete answer that allows keep-alive; an idle
 /// one is closed after `idleTimeout`, when the upstream closes it, or when it says anything.
+/// Deadlines (an answer's timeout, an idle connection's end) are checked by each loop's sweep
+/// (``LoopPool``), not by a timer per request.
 final class UpstreamConnectionPool: Sendable {
     let connectTimeout: TimeAmount
     let idleTimeout: TimeAmount
     /// Idle connections kept per address and loop; more are closed.
     let maxIdlePerAddress: Int
+    /// How often each loop checks its connections' deadlines: how late a timeout may fire.
+    let sweepInterval: TimeAmount
     private let pools = Mutex<[ObjectIdentifier: NIOLoopBound<LoopPool>]>([:])
 
-    init(connectTimeout: TimeAmount, idleTimeout: TimeAmount = .seconds(60), maxIdlePerAddress: Int = 64) {
+    init(connectTimeout: TimeAmount, idleTimeout: TimeAmount = .seconds(60), maxIdlePerAddress: Int = 64, sweepInterval: TimeAmount = .milliseconds(50)) {
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
         self.maxIdlePerAddress = maxIdlePerAddress
+        self.sweepInterval = sweepInterval
     }
 
     /// An idle connection to `address` on `loop`, or a new one; `done` is called on `loop`.
     func connection(to address: UpstreamEndpoint, on loop: any EventLoop, _ done: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
-        if let idle = pool(on: loop).take(address) {
+        let pool = pool(on: loop)
+        if let idle = pool.take(address) {
             done(.success(idle))
             return
         }
         connect(to: address, on: loop).assumeIsolated().whenComplete { result in
             done(
                 result.flatMap { channel in
-                    Result { try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self) }
+                    Result {
+                        let connection = try channel.pipeline.syncOperations.handler(type: UpstreamConnection.self)
+                        if connection.isOpen { pool.register(connection) }
+                        return connection
+                    }
                 }
             )
         }
@@ -45,9 +55,6 @@ final class UpstreamConnectionPool: Sendable {
             return
         }
         pool.put(connection)
-        connection.idleTimer = loop.assumeIsolated().scheduleTask(in: idleTimeout) { [weak connection] in
-            connection?.close()
-        }
         connection.resumeReading()  // if its last answer paused it: to hear the upstream close it
     }
 
@@ -55,7 +62,7 @@ final class UpstreamConnectionPool: Sendable {
         let key = ObjectIdentifier(loop)
         let bound = pools.withLock { pools in
             if let bound = pools[key] { return bound }
-            let bound = NIOLoopBound(LoopPool(), eventLoop: loop)
+            let bound = NIOLoopBound(LoopPool(loop: loop, idleTimeout: idleTimeout, sweepInterval: sweepInterval), eventLoop: loop)
             pools[key] = bound
             return bound
         }
@@ -82,40 +89,12 @@ final class UpstreamConnectionPool: Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Every header sent was validated already: the client's by HTTPTypes when
-                    // they were parsed, the gateway's own by construction.
+                    // Every header sent was validated already: the client's by NIO's parser,
+                    // the gateway's own by construction.
                     try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(UpstreamConnection(address: address))
                 }
             }
     }
 
-    /// The idle connections of one event loop, by address; touched only on that loop.
-    final class LoopPool {
-        private var idle: [UpstreamEndpoint: [UpstreamConnection]] = [:]
-
-        func take(_ address: UpstreamEndpoint) -> UpstreamConnection? {
-            while let connection = idle[address]?.popLast() {
-                connection.idlePool = nil
-                connection.idleTimer?.cancel()
-                connection.idleTimer = nil
-                if connection.isOpen { return connection }
-            }
-            return nil
-        }
-
-        func put(_ connection: UpstreamConnection) {
-            connection.idlePool = self
-            idle[connection.address, default: []].append(connection)
-        }
-
-        func remove(_ connection: UpstreamConnection) {
-            idle[connection.address]?.removeAll { $0 === connection }
-            connection.idlePool = nil
-        }
-
-        func count(of address: UpstreamEndpoint) -> Int {
-            idle[address]?.count ?? 0
-        }
-    }
 }

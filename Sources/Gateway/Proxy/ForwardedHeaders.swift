@@ -72,7 +72,7 @@ enum ForwardedHeaders {
     /// `keep-alive` (hop-by-hop anyway): the further fields that end at this hop.
     private static func connectionTokens(in fields: some EdgeHeaderFields) -> [String] {
         var named: [String] = []
-        for value in fields.values(.connection) {
+        for value in fields.values(.connection) where !value.isASCIICaseInsensitive(oneOf: ["keep-alive", "close"]) {
             named += tokens(of: value).filter { $0 != "close" && $0 != "keep-alive" }
         }
         return named

@@ -47,13 +47,17 @@ final class UpstreamGroup: Sendable {
     func choose(excluding tried: Set<UpstreamEndpoint> = []) -> UpstreamChoice {
         let now = policy.now()
         let (choice, transition) = state.withLock { (state: inout State) -> (UpstreamChoice, CircuitBreaker.Transition?) in
-            let candidates = state.endpoints.filter { !tried.contains($0) }
+            // Filtered copies only when something is excluded: a first attempt at a healthy
+            // group (almost every request) allocates nothing here.
+            let candidates = tried.isEmpty ? state.endpoints : state.endpoints.filter { !tried.contains($0) }
             guard !candidates.isEmpty else { return (.unavailable(.noAddressLeft), nil) }
             let (admission, transition) = state.breaker.admit(at: now)
             if case .refused(let retryAfter) = admission {
                 return (.unavailable(.circuitOpen(retryAfter: retryAfter)), transition)
             }
-            let healthy = candidates.filter { !(state.health[$0]?.isEjected(at: now) ?? false) }
+            let health = state.health
+            let isEjected = { (address: UpstreamEndpoint) in health[address]?.isEjected(at: now) ?? false }
+            let healthy = candidates.contains(where: isEjected) ? candidates.filter { !isEjected($0) } : candidates
             let pool = healthy.isEmpty ? candidates : healthy
             let chosen: UpstreamEndpoint
             switch key.balance {

@@ -17,20 +17,31 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
 /// The access log line, for ``AccessLogMiddleware`` and for requests answered below the
 /// router (the gateway's proxy path).
 public enum AccessLog {
-    /// Writes the line of one answered request: health and metrics probes at debug, the rest at info.
-    public static func write(to logger: Logger, method: String, path: some StringProtocol, status: Int, elapsed: Duration) {
+    /// Writes the line of one answered request: health and metrics probes at debug, the rest
+    /// at info. `metadata` (a request's ids, when `logger` does not carry them) joins the line's.
+    public static func write(
+        to logger: Logger, method: String, path: some StringProtocol, status: Int, elapsed: Duration, metadata: Logger.Metadata = [:]
+    ) {
         let path = String(path)
-        let level: Logger.Level = ["/health", "/ready", "/metrics"].contains(path) ? .debug : .info
-        logger.log(
-            level: level,
-            "request",
-            metadata: [
-                "http.method": .string(method),
-                "http.path": .string(path),
-                "http.status": .string(String(status)),
-                "duration.ms": .string(String(elapsed.milliseconds)),
-            ]
-        )
+        let level: Logger.Level
+        switch path {
+        case "/health", "/ready", "/metrics": level = .debug
+        default: level = .info
+        }
+        logger.log(level: level, "request", metadata: fields(method: method, path: path, status: status, elapsed: elapsed, adding: metadata))
+    }
+
+    private static func fields(method: String, path: String, status: Int, elapsed: Duration, adding extra: Logger.Metadata) -> Logger.Metadata {
+        var fields: Logger.Metadata = [:]
+        fields.reserveCapacity(4 + extra.count)
+        fields["http.method"] = .string(method)
+        fields["http.path"] = .string(path)
+        fields["http.status"] = .string(String(status))
+        fields["duration.ms"] = .string(String(elapsed.milliseconds))
+        for (key, value) in extra {
+            fields[key] = value
+        }
+        return fields
     }
 }
 

@@ -26,10 +26,18 @@ public struct RequestIDMiddleware: RouterMiddleware {
     /// per proxied request.
     public static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
+        return newID(using: &generator)
+    }
+
+    /// ``newID()`` from two words of `generator`.
+    public static func newID(using generator: inout some RandomNumberGenerator) -> String {
         let high = generator.next() & ~0xF000 | 0x4000  // version 4: the 13th digit
         let low = generator.next() & ~(0xC000 << 48) | (0x8000 << 48)  // variant 10xx: the 17th digit
-        let hex = Array(RandomHex.string(words: [high, low]).utf8)
-        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(decoding: hex[$0], as: UTF8.self) }.joined(separator: "-")
+        var id = RandomHex.string(words: [high, low])
+        for offset in [8, 13, 18, 23] {  // 8-4-4-4-12
+            id.insert("-", at: id.utf8.index(id.startIndex, offsetBy: offset))
+        }
+        return id
     }
 
     /// A caller's id is kept if it is short and printable: it ends up in logs.

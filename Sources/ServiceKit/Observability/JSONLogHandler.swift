@@ -41,13 +41,13 @@ public struct JSONLogHandler: LogHandler {
         if let extra = event.metadata {
             fields.append(contentsOf: extra.lazy.map { ($0.key, $0.value) })
         }
-        var line = Self.line(
+        var line = Self.lineBytes(
             fields: fields, level: event.level, message: event.message.description, service: label,
             time: Self.timestamp(), source: event.level >= .error ? "\(event.file):\(event.line)" : nil
         )
-        line.append("\n")
+        line.append(UInt8(ascii: "\n"))
         // One write(2) per record: records from several threads never interleave.
-        line.withUTF8 { bytes in
+        line.withUnsafeBytes { bytes in
             _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count)
         }
     }
@@ -58,7 +58,16 @@ public struct JSONLogHandler: LogHandler {
         fields: some Sequence<(key: String, value: Logger.MetadataValue)>, level: Logger.Level, message: String, service: String,
         time: String, source: String?
     ) -> String {
-        var entries = Array(fields)
+        String(decoding: lineBytes(fields: Array(fields), level: level, message: message, service: service, time: time, source: source), as: UTF8.self)
+    }
+
+    /// ``line(fields:level:message:service:time:source:)`` as UTF-8 bytes, written straight
+    /// into one buffer (appending to a `String` piece by piece cost more than the rest).
+    static func lineBytes(
+        fields: [(key: String, value: Logger.MetadataValue)], level: Logger.Level, message: String, service: String,
+        time: String, source: String?
+    ) -> [UInt8] {
+        var entries = fields
         entries.append(("level", .string(level.rawValue)))
         entries.append(("message", .string(message)))
         entries.append(("service", .string(service)))
@@ -67,73 +76,70 @@ public struct JSONLogHandler: LogHandler {
             entries.append(("source", .string(source)))
         }
         entries.sort { $0.key < $1.key }  // stable: entries with one key keep their order
-        var output = ""
-        output.reserveCapacity(256)
-        output.append("{")
+        var output: [UInt8] = []
+        output.reserveCapacity(384)
+        output.append(UInt8(ascii: "{"))
         var first = true
         for (index, entry) in entries.enumerated() where index + 1 == entries.count || entries[index + 1].key != entry.key {
-            if !first { output.append(",") }
+            if !first { output.append(UInt8(ascii: ",")) }
             first = false
             appendString(entry.key, to: &output)
-            output.append(":")
+            output.append(UInt8(ascii: ":"))
             appendValue(entry.value, to: &output)
         }
-        output.append("}")
+        output.append(UInt8(ascii: "}"))
         return output
     }
 
-    private static func appendObject(_ object: Logger.Metadata, to output: inout String) {
-        output.append("{")
+    private static func appendObject(_ object: Logger.Metadata, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
         for (index, key) in object.keys.sorted().enumerated() {
-            if index > 0 { output.append(",") }
+            if index > 0 { output.append(UInt8(ascii: ",")) }
             appendString(key, to: &output)
-            output.append(":")
+            output.append(UInt8(ascii: ":"))
             appendValue(object[key]!, to: &output)
         }
-        output.append("}")
+        output.append(UInt8(ascii: "}"))
     }
 
-    private static func appendValue(_ value: Logger.MetadataValue, to output: inout String) {
+    private static func appendValue(_ value: Logger.MetadataValue, to output: inout [UInt8]) {
         switch value {
         case .string(let string): appendString(string, to: &output)
         case .stringConvertible(let convertible): appendString(convertible.description, to: &output)
         case .dictionary(let object): appendObject(object, to: &output)
         case .array(let values):
-            output.append("[")
+            output.append(UInt8(ascii: "["))
             for (index, element) in values.enumerated() {
-                if index > 0 { output.append(",") }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 appendValue(element, to: &output)
             }
-            output.append("]")
+            output.append(UInt8(ascii: "]"))
         }
     }
 
     /// `string` as a JSON string: quotes, backslashes and control characters escaped, the rest
     /// (including `/` and non-ASCII) as it is. Works on UTF-8 bytes: every byte that needs an
     /// escape is ASCII, and most strings need none and are appended whole.
-    static func appendString(_ string: String, to output: inout String) {
-        output.append("\"")
+    static func appendString(_ string: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
         let needsEscape: (UInt8) -> Bool = { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
         if !string.utf8.contains(where: needsEscape) {
-            output.append(string)
+            output.append(contentsOf: string.utf8)
         } else {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(string.utf8.count + 8)
             let hex: [UInt8] = Array("0123456789abcdef".utf8)
             for byte in string.utf8 {
                 switch byte {
-                case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                case ..<0x20: bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-                default: bytes.append(byte)
+                case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case UInt8(ascii: "\n"): output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                case UInt8(ascii: "\r"): output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                case UInt8(ascii: "\t"): output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                case ..<0x20: output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                default: output.append(byte)
                 }
             }
-            output.append(String(decoding: bytes, as: UTF8.self))
         }
-        output.append("\"")
+        output.append(UInt8(ascii: "\""))
     }
 
     /// Now in UTC, ISO 8601 with milliseconds: `2026-11-22T02:08:26.123Z`.
@@ -150,10 +156,37 @@ public struct JSONLogHandler: LogHandler {
     }
 
     static func timestamp(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) -> String {
-        func digits(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        // Written digit by digit into one small string: a log line per request makes this hot.
+        String(unsafeUninitializedCapacity: 24) { buffer in
+            var index = 0
+            func put(_ value: Int, width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                for _ in 0..<width {
+                    buffer[index] = UInt8(ascii: "0") + UInt8((value / divisor) % 10)
+                    index += 1
+                    divisor /= 10
+                }
+            }
+            func put(_ separator: Unicode.Scalar) {
+                buffer[index] = UInt8(ascii: separator)
+                index += 1
+            }
+            put(year, width: 4)
+            put("-")
+            put(month, width: 2)
+            put("-")
+            put(day, width: 2)
+            put("T")
+            put(hour, width: 2)
+            put(":")
+            put(minute, width: 2)
+            put(":")
+            put(second, width: 2)
+            put(".")
+            put(millisecond, width: 3)
+            put("Z")
+            return index
         }
-        return "\(digits(year, 4))-\(digits(month, 2))-\(digits(day, 2))T\(digits(hour, 2)):\(digits(minute, 2)):\(digits(second, 2)).\(digits(millisecond, 3))Z"
     }
 }

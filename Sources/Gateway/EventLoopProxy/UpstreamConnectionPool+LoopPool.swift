@@ -1,0 +1,84 @@
+import NIOCore
+
+extension UpstreamConnectionPool {
+    /// The upstream connections of one event loop: all of them, for the sweep, and the idle
+    /// ones by address, for reuse. Touched only on that loop.
+    ///
+    /// The sweep runs every `sweepInterval` while the loop has connections: it times out an
+    /// exchange whose answer has not begun by its `answerDeadline`, and closes a connection idle
+    /// for `idleTimeout`. One repeating task per loop instead of a timer scheduled and cancelled
+    /// per request (two, with the idle timer), which the profile showed at about 3 % of a
+    /// proxied request's CPU; a timeout fires up to one interval late.
+    final class LoopPool {
+        private let loop: any EventLoop
+        private let idleTimeout: TimeAmount
+        private let sweepInterval: TimeAmount
+        private var idle: [UpstreamEndpoint: [UpstreamConnection]] = [:]
+        private var open: [ObjectIdentifier: UpstreamConnection] = [:]
+        private var sweep: Scheduled<Void>?
+
+        init(loop: any EventLoop, idleTimeout: TimeAmount, sweepInterval: TimeAmount) {
+            self.loop = loop
+            self.idleTimeout = idleTimeout
+            self.sweepInterval = sweepInterval
+        }
+
+        /// A new connection: swept from now until it closes.
+        func register(_ connection: UpstreamConnection) {
+            connection.loopPool = self
+            open[ObjectIdentifier(connection)] = connection
+            if sweep == nil {
+                scheduleSweep()
+            }
+        }
+
+        private func scheduleSweep() {
+            sweep = loop.assumeIsolated().scheduleTask(in: sweepInterval) { [self] in
+                sweepDeadlines(now: .now())
+                sweep = nil
+                if !open.isEmpty { scheduleSweep() }
+            }
+        }
+
+        /// A closed connection: forgotten; the sweep stops with the last one.
+        func remove(_ connection: UpstreamConnection) {
+            if connection.idleSince != nil {
+                idle[connection.address]?.removeAll { $0 === connection }
+            }
+            connection.loopPool = nil
+            open[ObjectIdentifier(connection)] = nil
+            if open.isEmpty {
+                sweep?.cancel()
+                sweep = nil
+            }
+        }
+
+        func take(_ address: UpstreamEndpoint) -> UpstreamConnection? {
+            while let connection = idle[address]?.popLast() {
+                connection.idleSince = nil
+                if connection.isOpen { return connection }
+            }
+            return nil
+        }
+
+        func put(_ connection: UpstreamConnection) {
+            connection.idleSince = .now()
+            idle[connection.address, default: []].append(connection)
+        }
+
+        func count(of address: UpstreamEndpoint) -> Int {
+            idle[address]?.count ?? 0
+        }
+
+        /// Times out late answers and closes connections idle too long.
+        func sweepDeadlines(now: NIODeadline) {
+            for connection in open.values {
+                if let deadline = connection.answerDeadline, now >= deadline {
+                    connection.answerTimedOut()
+                } else if let since = connection.idleSince, now - since >= idleTimeout {
+                    connection.close()
+                }
+            }
+        }
+    }
+}
