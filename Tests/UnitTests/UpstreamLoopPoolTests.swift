@@ -10,13 +10,20 @@ import Testing
 @Suite("Upstream connection sweep")
 struct UpstreamLoopPoolTests {
     let address = UpstreamEndpoint(try! Upstream("http://10.0.0.1:8080", route: "/t"))
+    let pool = UpstreamConnectionPool.LoopPool(loop: EmbeddedEventLoop(), idleTimeout: .seconds(60), sweepInterval: .milliseconds(50))
+
+    /// `count` new connections to ``address``, registered with ``pool``.
+    func connections(_ count: Int) -> [UpstreamConnection] {
+        (0..<count).map { _ in
+            let connection = UpstreamConnection(address: address)
+            pool.register(connection)
+            return connection
+        }
+    }
 
     @Test func idleConnectionsCloseAfterTheIdleTimeoutAndBusyOnesStay() {
-        let pool = UpstreamConnectionPool.LoopPool(loop: EmbeddedEventLoop(), idleTimeout: .seconds(60), sweepInterval: .milliseconds(50))
-        let idle = UpstreamConnection(address: address)
-        let busy = UpstreamConnection(address: address)
-        pool.register(idle)
-        pool.register(busy)
+        let both = connections(2)
+        let (idle, busy) = (both[0], both[1])
         pool.put(idle)
         let start = NIODeadline.now()
 
@@ -28,11 +35,8 @@ struct UpstreamLoopPoolTests {
     }
 
     @Test func aTakenConnectionIsNoLongerIdleAndAClosedOneIsNotHandedOut() {
-        let pool = UpstreamConnectionPool.LoopPool(loop: EmbeddedEventLoop(), idleTimeout: .seconds(60), sweepInterval: .milliseconds(50))
-        let first = UpstreamConnection(address: address)
-        let second = UpstreamConnection(address: address)
-        pool.register(first)
-        pool.register(second)
+        let both = connections(2)
+        let (first, second) = (both[0], both[1])
         pool.put(first)
         pool.put(second)
         second.close()
@@ -44,9 +48,7 @@ struct UpstreamLoopPoolTests {
     }
 
     @Test func aPassedAnswerDeadlineIsClearedOnce() {
-        let pool = UpstreamConnectionPool.LoopPool(loop: EmbeddedEventLoop(), idleTimeout: .seconds(60), sweepInterval: .milliseconds(50))
-        let connection = UpstreamConnection(address: address)
-        pool.register(connection)
+        let connection = connections(1)[0]
         let deadline = NIODeadline.now() + .seconds(5)
         connection.answerDeadline = deadline
         pool.sweepDeadlines(now: deadline - .milliseconds(1))
