@@ -48,13 +48,24 @@ struct GatewayPipeliningTests: GatewayTesting {
                 #expect(answer.hasPrefix("HTTP/1.1 201"), "\(answer)")
                 #expect(closed, "an HTTP/1.0 connection without keep-alive stayed open")
 
+                // Both paths: proxied, then the gateway's own route, then proxied again.
                 let kept = try RawConnection(port: try #require(client.port))
-                try kept.send("GET /r/one HTTP/1.0\r\nHost: g\r\nConnection: keep-alive\r\n\r\n" + "GET /r/two HTTP/1.0\r\nHost: g\r\n\r\n")
+                try kept.send(
+                    "GET /r/one HTTP/1.0\r\nHost: g\r\nConnection: keep-alive\r\n\r\n"
+                        + "GET /health HTTP/1.0\r\nHost: g\r\nConnection: keep-alive\r\n\r\n"
+                        + "GET /r/two HTTP/1.0\r\nHost: g\r\n\r\n"
+                )
                 let (text, keptClosed) = try await kept.readUntilClosed(within: .seconds(10))
-                let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
-                #expect(answers.count == 2, "\(text)")
-                #expect(answers.first?.lowercased().contains("connection: keep-alive") == true, "\(text)")
+                let answers = Array(text.components(separatedBy: "HTTP/1.1 ").dropFirst())
+                #expect(answers.count == 3, "\(text)")
+                #expect(answers.prefix(2).allSatisfy { $0.lowercased().contains("connection: keep-alive") }, "\(text)")
                 #expect(keptClosed)
+
+                let ownRoute = try RawConnection(port: try #require(client.port))
+                try ownRoute.send("GET /health HTTP/1.0\r\nHost: g\r\n\r\n")
+                let (health, healthClosed) = try await ownRoute.readUntilClosed(within: .seconds(10))
+                #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
+                #expect(healthClosed, "Hummingbird's path kept an HTTP/1.0 connection open that did not ask to be kept")
             }
         }
     }

@@ -22,8 +22,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private enum State {
         case idle
-        /// Hummingbird answers the request; idle again once its answer ends.
-        case passing
+        /// Hummingbird answers the request; idle again once its answer ends. An HTTP/1.0
+        /// request that keeps the connection gets an answer that says so.
+        case passing(http10KeepAlive: Bool)
         case proxying(ProxyExchange, requestEnded: Bool)
         /// Answered before the request's end was read.
         case awaitingRequestEnd
@@ -68,8 +69,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             guard let entry = proxy.entry(for: head) else {
-                state = .passing
-                context.fireChannelRead(data)
+                state = .passing(http10KeepAlive: head.version == .http1_0 && head.isKeepAlive)
+                passToHummingbird(head, context: context)
                 return
             }
             let exchange = ProxyExchange(head: head, entry: entry, proxy: proxy, client: context, handler: self, peer: peer)
@@ -95,12 +96,34 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         answerEnded(context: context)
     }
 
+    /// Hands a request head to Hummingbird, which keeps a connection open unless the request
+    /// says `Connection: close`: an HTTP/1.0 request that does not ask to keep it is told so.
+    private func passToHummingbird(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard head.version == .http1_0, !head.isKeepAlive else {
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            return
+        }
+        var closing = head
+        closing.headers.replaceOrAdd(name: "Connection", value: "close")
+        context.fireChannelRead(wrapInboundOut(.head(closing)))
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .passing = state, case .end = unwrapOutboundIn(data) {
+        guard case .passing(let http10KeepAlive) = state else {
+            context.write(data, promise: promise)
+            return
+        }
+        switch unwrapOutboundIn(data) {
+        case .head(var head) where http10KeepAlive:
+            head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")  // HTTP/1.0 closes unless told
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+        case .end:
             state = .idle
             answerEnded(context: context)
+            context.write(data, promise: promise)
+        case .head, .body:
+            context.write(data, promise: promise)
         }
-        context.write(data, promise: promise)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
