@@ -36,6 +36,25 @@ struct GatewayPipeliningTests: GatewayTesting {
         }
     }
 
+    /// A client may send its requests, then close its side (`shutdown(SHUT_WR)`, as `nc -N`
+    /// does) and wait for the answers: on either path, they must all come before the gateway closes.
+    @Test func aClientThatHalfClosesAfterItsRequestsStillGetsTheirAnswers() async throws {
+        try await echoUpstream().test(.live) { upstreamClient in
+            let port = try #require(upstreamClient.port)
+            try await gateway(routes: #"{"/r": "http://127.0.0.1:\#(port)"}"#).test(.live) { client in
+                for requests in [["GET /r/alone"], ["GET /r/one", "GET /health", "GET /r/two"]] {
+                    let connection = try RawConnection(port: try #require(client.port))
+                    try connection.send(requests.map { "\($0) HTTP/1.1\r\nHost: g\r\n\r\n" }.joined())
+                    connection.finishSending()
+                    let (text, closed) = try await connection.readUntilClosed(within: .seconds(10))
+                    let statuses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+                    #expect(statuses == requests.map { $0.hasPrefix("GET /r/") ? "201" : "200" }, "\(requests): \(text)")
+                    #expect(closed)
+                }
+            }
+        }
+    }
+
     /// HTTP/1.0 closes after each answer unless the client asks to keep the connection, and
     /// then the answer must say it is kept (1.0 clients assume it closes).
     @Test func http10ConnectionsCloseUnlessKeptAlive() async throws {

@@ -303,6 +303,11 @@ final class RawConnection: Sendable {
         guard sent == text.utf8.count else { throw RedisTestSetupError(description: "send failed") }
     }
 
+    /// Half-closes the connection: the peer reads end of input, and may still answer.
+    func finishSending() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// Reads one answer with a `Content-Length` and returns the length of its body as read,
     /// or what was read of it when `within` passes.
     func readBody(within timeout: Duration) async throws -> Int {

@@ -131,16 +131,9 @@ extension ProxyExchange {
         AccessLog.write(to: proxy.logger, method: head.method.rawValue, path: path, status: status, elapsed: elapsed, metadata: logMetadata)
     }
 
-    /// Ends the answer; the connection closes after it unless the client keeps it alive
-    /// (`Connection: close`, or HTTP/1.0 without `keep-alive`).
+    /// Ends the answer (the handler writes its end, and closes the connection after it unless
+    /// the client keeps it alive: `Connection: close`, or HTTP/1.0 without `keep-alive`).
     private func finishAnswer() {
-        handler.exchangeFinished(context: client)
-        if head.isKeepAlive {
-            client.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
-        } else {
-            client.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).assumeIsolated().whenComplete { [client] _ in
-                client.close(promise: nil)
-            }
-        }
+        handler.finishExchange(context: client, keepAlive: head.isKeepAlive)
     }
 }

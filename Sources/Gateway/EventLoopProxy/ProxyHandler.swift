@@ -33,6 +33,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let proxy: EdgeProxy
     private var state = State.idle
     private var peer: String?
+    /// The client's half-close, held while a proxied answer is being made.
+    private var inputClosedHeld = false
     var idleTimeout: IdleTimeout
     /// The pending check of ``idleTimeout``.
     var idleCheck: Scheduled<Void>?
@@ -89,11 +91,36 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// The exchange is about to write the end of its answer (after which the next request may arrive at once).
-    func exchangeFinished(context: ChannelHandlerContext) {
+    /// Writes the end of the exchange's answer, after which the next request may arrive at
+    /// once; closes the connection after it unless it is kept alive. A half-close of the
+    /// client's that came during the exchange is passed on now (see ``userInboundEventTriggered(context:event:)``).
+    func finishExchange(context: ChannelHandlerContext, keepAlive: Bool) {
         guard case .proxying(_, let requestEnded) = state else { return }
         state = requestEnded ? .idle : .awaitingRequestEnd
         answerEnded(context: context)
+        let end = NIOAny(HTTPServerResponsePart.end(nil))
+        if keepAlive {
+            context.writeAndFlush(end, promise: nil)
+        } else {
+            context.writeAndFlush(end).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
+        }
+        if inputClosedHeld {
+            inputClosedHeld = false
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        }
+    }
+
+    /// The client half-closed its side (it sent its requests and waits for the answers). On
+    /// Hummingbird's path that ends the connection once Hummingbird's answers are written, so
+    /// during a proxied exchange the event waits for the exchange's answer to end.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .proxying = state, let event = event as? ChannelEvent, event == .inputClosed {
+            inputClosedHeld = true
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     /// Hands a request head to Hummingbird, which keeps a connection open unless the request
