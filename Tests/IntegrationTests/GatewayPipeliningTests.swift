@@ -36,6 +36,27 @@ struct GatewayPipeliningTests: GatewayTesting {
         }
     }
 
+    /// Bytes that are not HTTP get a `400` and the connection closes; after a proxied
+    /// request, only once that request's answer is written.
+    @Test func malformedRequestsAre400AfterTheAnswersBeforeThem() async throws {
+        try await echoUpstream().test(.live) { upstreamClient in
+            let port = try #require(upstreamClient.port)
+            try await gateway(routes: #"{"/r": "http://127.0.0.1:\#(port)"}"#).test(.live) { client in
+                for (sent, expected) in [
+                    ("GET /r/one HTTP/1.1\r\nHost: g\r\n\r\nNOT\u{1}HTTP AT ALL\r\n\r\n", ["201", "400"]),
+                    ("GET / HTTP/1.1\r\nHost: g\r\nContent-Length: x\r\n\r\n", ["400"]),
+                ] {
+                    let connection = try RawConnection(port: try #require(client.port))
+                    try connection.send(sent)
+                    let (text, closed) = try await connection.readUntilClosed(within: .seconds(10))
+                    let statuses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+                    #expect(statuses == expected, "\(text)")
+                    #expect(closed, "the connection stayed open after a malformed request")
+                }
+            }
+        }
+    }
+
     /// A client may send its requests, then close its side (`shutdown(SHUT_WR)`, as `nc -N`
     /// does) and wait for the answers: on either path, they must all come before the gateway closes.
     @Test func aClientThatHalfClosesAfterItsRequestsStillGetsTheirAnswers() async throws {

@@ -6,9 +6,9 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 
-/// The gateway's HTTP/1.1 connections: NIO's HTTP/1 codec with pipelining assistance (one
-/// request at a time), then the event-loop proxy path (``ProxyHandler``, which also keeps the
-/// idle timeout), then the conversion to HTTPTypes for Hummingbird's request handling.
+/// The gateway's HTTP/1.1 connections: NIO's HTTP/1 codec, then the event-loop proxy path
+/// (``ProxyHandler``, which also keeps requests in order, the idle timeout and graceful
+/// close for both paths), then the conversion to HTTPTypes for Hummingbird's request handling.
 struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -21,7 +21,7 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: true,
+                withPipeliningAssistance: false,  // ProxyHandler keeps requests in order itself
                 withErrorHandling: false,  // Hummingbird answers malformed requests
                 withOutboundHeaderValidation: false  // HTTPTypes validated them
             )

@@ -15,7 +15,7 @@ extension ProxyExchange {
         var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HTTPHeaders.self)
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
-        client.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers))), promise: nil)
+        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers), context: client)
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
@@ -104,7 +104,7 @@ extension ProxyExchange {
         addEdgeHeaders(to: &headers)
         answered(status: problem.status.code)
         let status = HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase)
-        client.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers), context: client)
         client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
         finishAnswer()
     }

@@ -76,7 +76,7 @@ extension ProxyHandler {
     }
 
     /// An answer ended, on either path: the idle clock restarts.
-    func answerEnded(context: ChannelHandlerContext) {
+    func restartIdleClock(context: ChannelHandlerContext) {
         if let deadline = idleTimeout.answerEnded() {
             scheduleIdleCheck(at: deadline, context: context)
         }

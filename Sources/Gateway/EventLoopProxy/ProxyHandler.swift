@@ -4,23 +4,26 @@ import NIOHTTP1
 /// The event-loop proxy path on one client connection: takes the requests ``EdgeProxy``
 /// accepts and answers them itself (``ProxyExchange``); passes the rest on to Hummingbird.
 ///
-/// It sits right after NIO's HTTP/1 decoder and pipelining assistance, before the conversion
-/// to HTTPTypes that Hummingbird needs, so a proxied request's headers are copied once, from
-/// the client's head to the upstream's, and its answer's once back. The pipelining assistance
-/// delivers one request at a time (it holds the next until the answer is written), so answers
-/// keep the requests' order whoever makes them, and it closes the connection gracefully on
-/// shutdown (`ChannelShouldQuiesceEvent`) after the answer in progress, on both paths.
+/// It sits right after NIO's HTTP/1 decoder, before the conversion to HTTPTypes that
+/// Hummingbird needs, so a proxied request's headers are copied once, from the client's head
+/// to the upstream's, and its answer's once back. Every request and answer of the connection
+/// passes here, so it also keeps the connection's order and lifetime for both paths:
+/// - one request at a time: a request that arrives while an answer is being made (HTTP
+///   pipelining) is held, with what follows it, until that answer ends (``ProxyHandler+Ordering``);
+/// - the idle timeout (``IdleTimeout``);
+/// - graceful close on shutdown (`ChannelShouldQuiesceEvent`): after the answer in progress,
+///   which says `Connection: close`;
+/// - a client's half-close, passed on only once the answers before it are written.
 ///
-/// As every request and answer of the connection passes here, the handler also keeps its
-/// idle timeout (``IdleTimeout``), which Hummingbird's connection state handler would keep
-/// for its own path only.
+/// (NIO's `HTTPServerPipelineHandler` did the ordering before; it stops reading the socket
+/// whenever an answer is pending, which cost two `epoll_ctl` calls per request.)
 final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum State {
+    enum State {
         case idle
         /// Hummingbird answers the request; idle again once its answer ends. An HTTP/1.0
         /// request that keeps the connection gets an answer that says so.
@@ -30,11 +33,25 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case awaitingRequestEnd
     }
 
-    private let proxy: EdgeProxy
-    private var state = State.idle
+    /// What arrived while an answer was being made, in order (see ``ProxyHandler+Ordering``).
+    enum HeldEvent {
+        case part(HTTPServerRequestPart)
+        case parseError(HTTPParserError)
+        case inputClosed
+    }
+
+    let proxy: EdgeProxy
+    var state = State.idle
     private var peer: String?
-    /// The client's half-close, held while a proxied answer is being made.
-    private var inputClosedHeld = false
+    /// From a request's head until its answer's end is written.
+    var answering = false
+    /// Whether the request being answered has been read to its end.
+    var requestRead = false
+    var held = CircularBuffer<HeldEvent>()
+    /// A read the channel asked for while events were held; made once they are delivered.
+    var readDeferred = false
+    /// Shutting down: the connection closes after the answer in progress.
+    var quiescing = false
     var idleTimeout: IdleTimeout
     /// The pending check of ``idleTimeout``.
     var idleCheck: Scheduled<Void>?
@@ -63,11 +80,29 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
+        if !held.isEmpty || (answering && part.isHead) {
+            held.append(.part(part))  // pipelined: waits for the answer being made
+        } else {
+            deliver(part, context: context)
+        }
+    }
+
+    /// Takes a request part in turn: a new request goes to the proxy path or Hummingbird.
+    func deliver(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         idleTimeout.read(part)
+        switch part {
+        case .head:
+            answering = true
+            requestRead = false
+        case .end:
+            requestRead = true
+        case .body:
+            break
+        }
         switch state {
         case .idle:
             guard case .head(let head) = part else {
-                context.fireChannelRead(data)  // the rest of a body Hummingbird answered early
+                context.fireChannelRead(wrapInboundOut(part))  // the rest of a body Hummingbird answered early
                 return
             }
             guard let entry = proxy.entry(for: head) else {
@@ -79,7 +114,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state = .proxying(exchange, requestEnded: false)
             exchange.start()
         case .passing:
-            context.fireChannelRead(data)
+            context.fireChannelRead(wrapInboundOut(part))
         case .proxying(let exchange, _):
             if case .end = part {
                 state = .proxying(exchange, requestEnded: true)
@@ -89,38 +124,6 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 state = .idle
             }
         }
-    }
-
-    /// Writes the end of the exchange's answer, after which the next request may arrive at
-    /// once; closes the connection after it unless it is kept alive. A half-close of the
-    /// client's that came during the exchange is passed on now (see ``userInboundEventTriggered(context:event:)``).
-    func finishExchange(context: ChannelHandlerContext, keepAlive: Bool) {
-        guard case .proxying(_, let requestEnded) = state else { return }
-        state = requestEnded ? .idle : .awaitingRequestEnd
-        answerEnded(context: context)
-        let end = NIOAny(HTTPServerResponsePart.end(nil))
-        if keepAlive {
-            context.writeAndFlush(end, promise: nil)
-        } else {
-            context.writeAndFlush(end).assumeIsolated().whenComplete { _ in
-                context.close(promise: nil)
-            }
-        }
-        if inputClosedHeld {
-            inputClosedHeld = false
-            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-        }
-    }
-
-    /// The client half-closed its side (it sent its requests and waits for the answers). On
-    /// Hummingbird's path that ends the connection once Hummingbird's answers are written, so
-    /// during a proxied exchange the event waits for the exchange's answer to end.
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .proxying = state, let event = event as? ChannelEvent, event == .inputClosed {
-            inputClosedHeld = true
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
     }
 
     /// Hands a request head to Hummingbird, which keeps a connection open unless the request
@@ -135,19 +138,40 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(.head(closing)))
     }
 
+    /// Writes the head of the exchange's answer (saying `Connection: close` when shutting down).
+    func writeExchangeHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
+        var head = head
+        if quiescing {
+            head.headers.replaceOrAdd(name: "Connection", value: "close")
+        }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    /// Writes the end of the exchange's answer, after which the next request may be taken;
+    /// closes the connection after it unless it is kept alive.
+    func finishExchange(context: ChannelHandlerContext, keepAlive: Bool) {
+        guard case .proxying(_, let requestEnded) = state else { return }
+        state = requestEnded ? .idle : .awaitingRequestEnd
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        answerEnded(written: written, closing: !keepAlive, context: context)
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard case .passing(let http10KeepAlive) = state else {
             context.write(data, promise: promise)
             return
         }
         switch unwrapOutboundIn(data) {
-        case .head(var head) where http10KeepAlive:
-            head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")  // HTTP/1.0 closes unless told
+        case .head(var head) where http10KeepAlive || quiescing:
+            // HTTP/1.0 closes unless told; a stopping gateway closes after this answer.
+            head.headers.replaceOrAdd(name: "Connection", value: quiescing ? "close" : "keep-alive")
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
             state = .idle
-            answerEnded(context: context)
-            context.write(data, promise: promise)
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.cascade(to: promise)
+            context.write(data, promise: written)
+            answerEnded(written: written.futureResult, closing: false, context: context)
         case .head, .body:
             context.write(data, promise: promise)
         }
@@ -163,9 +187,17 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         idleCheck?.cancel()
         idleCheck = nil
+        held.removeAll()
         if case .proxying(let exchange, _) = state {
             exchange.clientClosed()
         }
         context.fireChannelInactive()
+    }
+}
+
+extension HTTPServerRequestPart {
+    var isHead: Bool {
+        if case .head = self { return true }
+        return false
     }
 }
