@@ -23,7 +23,9 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false,  // ProxyHandler keeps requests in order itself
                 withErrorHandling: false,  // Hummingbird answers malformed requests
-                withOutboundHeaderValidation: false  // HTTPTypes validated them
+                // Hummingbird's answers were validated by HTTPTypes; proxied ones carry what
+                // NIO's parser read from the upstream, and the gateway's own headers.
+                withOutboundHeaderValidation: false
             )
             try pipeline.addHandler(ProxyHandler(proxy: proxy, idleTimeout: idleTimeout.map { TimeAmount($0) }))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
