@@ -58,7 +58,11 @@ struct GatewayIdleTimeoutTests {
         var timeout = IdleTimeout(limit: nil)
         #expect(timeout.firstCheck == nil)
         timeout.read(Self.head)
+        #expect(timeout.isAnswering && timeout.isReadingRequest, "ProxyHandler orders requests by these, limit or not")
+        timeout.read(.end(nil))
+        #expect(!timeout.isReadingRequest)
         #expect(timeout.answerEnded() == nil)
+        #expect(!timeout.isAnswering)
         #expect(timeout.check(now: .now() + .hours(1)) == .none)
     }
 }

@@ -12,8 +12,11 @@ struct IdleTimeout {
     /// How long a connection may sit idle; `nil`: forever.
     let limit: TimeAmount?
     private var lastActivity: NIODeadline
-    private var readingRequest = false
-    private var answering = false
+    /// From a request's head until its end has been read (kept with or without a limit:
+    /// ``ProxyHandler`` orders the connection's requests by it too).
+    private(set) var isReadingRequest = false
+    /// From a request's head until its answer's end is written.
+    private(set) var isAnswering = false
 
     /// A connection opened at `now`.
     init(limit: TimeAmount?, now: NIODeadline = .now()) {
@@ -31,23 +34,24 @@ struct IdleTimeout {
 
     /// A part of a request arrived.
     mutating func read(_ part: HTTPServerRequestPart) {
-        guard limit != nil else { return }
-        lastActivity = .now()
         switch part {
         case .head:
-            readingRequest = true
-            answering = true
+            isReadingRequest = true
+            isAnswering = true
         case .body:
             break
         case .end:
-            readingRequest = false
+            isReadingRequest = false
+        }
+        if limit != nil {
+            lastActivity = .now()
         }
     }
 
     /// An answer ended: the connection is idle from now. Returns the deadline of the next check.
     mutating func answerEnded(now: NIODeadline = .now()) -> NIODeadline? {
+        isAnswering = false
         guard let limit else { return nil }
-        answering = false
         lastActivity = now
         return now + limit
     }
@@ -60,7 +64,7 @@ struct IdleTimeout {
     /// The check due now.
     func check(now: NIODeadline = .now()) -> Action {
         guard let limit else { return .none }
-        if answering, !readingRequest {
+        if isAnswering, !isReadingRequest {
             return .none
         }
         let deadline = lastActivity + limit

@@ -19,7 +19,7 @@ extension ProxyHandler {
     /// A parse error while the request being answered has been read whole belongs to the
     /// next request: it waits its turn (Hummingbird answers it with a `400` and closes).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let parseError = error as? HTTPParserError, (answering && requestRead) || !held.isEmpty {
+        if let parseError = error as? HTTPParserError, (answering && !idleTimeout.isReadingRequest) || !held.isEmpty {
             held.append(.parseError(parseError))
         } else {
             context.fireErrorCaught(error)
@@ -56,8 +56,7 @@ extension ProxyHandler {
     /// An answer's end has been written (`written` completes once it is on the socket): the
     /// idle clock restarts, and the connection closes or takes what was held.
     func answerEnded(written: EventLoopFuture<Void>, closing: Bool, context: ChannelHandlerContext) {
-        answering = false
-        restartIdleClock(context: context)
+        restartIdleClock(context: context)  // which also ends `answering`
         if closing || quiescing {
             held.removeAll()
             written.assumeIsolated().whenComplete { _ in

@@ -43,10 +43,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     let proxy: EdgeProxy
     var state = State.idle
     private var peer: String?
-    /// From a request's head until its answer's end is written.
-    var answering = false
-    /// Whether the request being answered has been read to its end.
-    var requestRead = false
+    /// From a request's head until its answer's end is written (kept by ``idleTimeout``).
+    var answering: Bool { idleTimeout.isAnswering }
     var held = CircularBuffer<HeldEvent>()
     /// A read the channel asked for while events were held; made once they are delivered.
     var readDeferred = false
@@ -90,15 +88,6 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Takes a request part in turn: a new request goes to the proxy path or Hummingbird.
     func deliver(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         idleTimeout.read(part)
-        switch part {
-        case .head:
-            answering = true
-            requestRead = false
-        case .end:
-            requestRead = true
-        case .body:
-            break
-        }
         switch state {
         case .idle:
             guard case .head(let head) = part else {

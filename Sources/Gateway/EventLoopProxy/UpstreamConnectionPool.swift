@@ -96,5 +96,4 @@ final class UpstreamConnectionPool: Sendable {
                 }
             }
     }
-
 }
