@@ -248,6 +248,23 @@ struct GatewayProcessTests {
         }
     }
 
+    /// The access log line is written once the answer is out; an answer its client abandons
+    /// halfway is logged all the same.
+    @Test func anAnswerItsClientAbandonsIsStillLogged() async throws {
+        try await streamingUpstream(name: "abandoned").test(.live) { upstream in
+            let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#)
+            do {
+                let reader = try RawConnection(port: gateway.port)
+                try reader.send("GET /r/source?bytes=\(50 * Self.mebibyte) HTTP/1.1\r\nHost: x\r\nX-Request-Id: abandoned-3\r\n\r\n")
+                try await Task.sleep(for: .milliseconds(500))  // the answer began; the sockets' buffers fill
+            }  // the client closes its connection, the answer unread
+            #expect(try await gateway.process.waitForLog("request.id=abandoned-3"))
+            let line = gateway.process.log.split(separator: "\n").first { $0.contains("request.id=abandoned-3") }
+            #expect(line?.contains("http.status=200") == true, "\(line ?? "no line")")
+            #expect(try await gateway.stop() == 0)
+        }
+    }
+
     @Test func aStoppingGatewayFinishesTheAnswerInFlightThenCloses() async throws {
         try await streamingUpstream(name: "draining").test(.live) { upstream in
             let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#)

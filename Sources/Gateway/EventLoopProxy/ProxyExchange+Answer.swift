@@ -47,7 +47,7 @@ extension ProxyExchange {
         connection.exchange = nil
         lease.release()
         if keepAlive {
-            proxy.connections.release(connection, on: client.eventLoop)
+            proxy.connections.release(connection)
         } else {
             connection.close()
         }
@@ -67,6 +67,7 @@ extension ProxyExchange {
             lease.release()
             logger.warning("upstream failed in the middle of its answer", metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "error": "\(error)"])
             client.close(promise: nil)
+            writeAccessLog()
         case .admitting, .connecting, .done:
             break
         }
@@ -84,6 +85,7 @@ extension ProxyExchange {
             connection.exchange = nil
             connection.close()
             lease.release()
+            writeAccessLog()
         case .admitting, .connecting, .done:
             break
         }
@@ -123,17 +125,27 @@ extension ProxyExchange {
         }
     }
 
-    /// The answer's status is known: the route's metrics and the access log line, as the
-    /// router's middleware record them when a handler returns.
+    /// The answer's status is known: the route's metrics, as the router's middleware record
+    /// them when a handler returns, and the access log line's figures (written once the answer
+    /// is on its way, ``writeAccessLog()``).
     private func answered(status: Int) {
         let elapsed = ContinuousClock.now - started
         entry.metrics.record(status: status, duration: elapsed)
+        accessLogLine = (status, elapsed)
+    }
+
+    /// Writes the access log line of the answer, once: after its last bytes are flushed (as
+    /// nginx does), so formatting and writing the line (the largest single cost of a proxied
+    /// request) does not delay the answer; or when the answer was cut off.
+    private func writeAccessLog() {
+        guard let (status, elapsed) = accessLogLine else { return }
+        accessLogLine = nil
         AccessLog.write(to: proxy.logger, method: head.method.rawValue, path: path, status: status, elapsed: elapsed, metadata: logMetadata)
     }
 
     /// Ends the answer (the handler writes its end, and closes the connection after it unless
     /// the client keeps it alive: `Connection: close`, or HTTP/1.0 without `keep-alive`).
     private func finishAnswer() {
-        handler.finishExchange(context: client, keepAlive: head.isKeepAlive)
+        handler.finishExchange(context: client, keepAlive: head.isKeepAlive, whenFlushed: writeAccessLog)
     }
 }

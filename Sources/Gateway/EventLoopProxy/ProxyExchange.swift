@@ -48,6 +48,9 @@ final class ProxyExchange {
     var quota: RateLimitQuota?
     /// Set while the client cannot take more: the next upstream read waits for it.
     var waitingForClient = false
+    /// The access log line's status and time to answer, from the answer's head until the line
+    /// is written.
+    var accessLogLine: (status: Int, elapsed: Duration)?
 
     init(head: HTTPRequestHead, entry: RouteTable.Entry, proxy: EdgeProxy, client: ChannelHandlerContext, handler: ProxyHandler, peer: String?) {
         self.head = head

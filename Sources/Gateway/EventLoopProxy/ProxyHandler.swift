@@ -136,12 +136,17 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
     }
 
-    /// Writes the end of the exchange's answer, after which the next request may be taken;
-    /// closes the connection after it unless it is kept alive.
-    func finishExchange(context: ChannelHandlerContext, keepAlive: Bool) {
-        guard case .proxying(_, let requestEnded) = state else { return }
+    /// Writes the end of the exchange's answer and flushes it, then calls `flushed` (work that
+    /// need not delay the answer), after which the next request may be taken; closes the
+    /// connection after it unless it is kept alive.
+    func finishExchange(context: ChannelHandlerContext, keepAlive: Bool, whenFlushed flushed: () -> Void) {
+        guard case .proxying(_, let requestEnded) = state else {
+            flushed()
+            return
+        }
         state = requestEnded ? .idle : .awaitingRequestEnd
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        flushed()  // before a held request is taken: log lines stay in the order of the answers
         answerEnded(written: written, closing: !keepAlive, context: context)
     }
 

@@ -47,10 +47,10 @@ final class UpstreamConnectionPool: Sendable {
         }
     }
 
-    /// Keeps `connection` for the next request to its address (or closes it if enough are kept).
-    func release(_ connection: UpstreamConnection, on loop: any EventLoop) {
-        let pool = pool(on: loop)
-        guard connection.isOpen, pool.count(of: connection.address) < maxIdlePerAddress else {
+    /// Keeps `connection` in its loop's pool for the next request to its address (or closes it
+    /// if enough are kept, or it is not in a pool).
+    func release(_ connection: UpstreamConnection) {
+        guard connection.isOpen, let pool = connection.loopPool, pool.count(of: connection.address) < maxIdlePerAddress else {
             connection.close()
             return
         }

@@ -20,9 +20,8 @@ public enum AccessLog {
     /// Writes the line of one answered request: health and metrics probes at debug, the rest
     /// at info. `metadata` (a request's ids, when `logger` does not carry them) joins the line's.
     public static func write(
-        to logger: Logger, method: String, path: some StringProtocol, status: Int, elapsed: Duration, metadata: Logger.Metadata = [:]
+        to logger: Logger, method: String, path: String, status: Int, elapsed: Duration, metadata: Logger.Metadata = [:]
     ) {
-        let path = String(path)
         let level: Logger.Level
         switch path {
         case "/health", "/ready", "/metrics": level = .debug
