@@ -133,6 +133,24 @@ cpu_ticks() {
   printf '%s\n' "$total"
 }
 
+# The write system calls (`syscw`: write, writev) and voluntary context switches (each a sleep
+# until woken: an idle event loop's wake-up) of processes "$@" so far, as "writes switches".
+# (Reads are not comparable: nginx's `recv` is not counted in `syscr`, NIO's `read` is.)
+io_counts() {
+  local pid task key value writes=0 switches=0
+  for pid in "$@"; do
+    while read -r key value; do
+      [[ $key == syscw: ]] && writes=$((writes + value))
+    done <"/proc/$pid/io" 2>/dev/null || true
+    for task in "/proc/$pid/task/"*/status; do
+      while read -r key value; do
+        [[ $key == voluntary_ctxt_switches: ]] && switches=$((switches + value))
+      done <"$task" 2>/dev/null || true
+    done
+  done
+  printf '%s %s\n' "$writes" "$switches"
+}
+
 # The processes doing target $1's proxying, and upstream $2's serving (nginx: its workers).
 proxy_pids() {
   case $1 in
@@ -153,6 +171,7 @@ upstream_pids() {
 # fixed rate instead of as fast as the target answers.
 gateway_run() {
   local upstream=$1 target=$2 seconds=$3 round=$4 connections=$5 rate=${6:-0} url output json proxy=() serving=() proxy0 serving0 proxy1 serving1
+  local writes0 switches0 writes1 switches1
   local pace=()
   ((rate > 0)) && pace=(env BENCH_WRK_DELAY_MS=$(((connections * 1000 + rate / 2) / rate)) BENCH_WRK_ARRIVALS="$BENCH_GATEWAY_ARRIVALS")
   url=$(gateway_url "$upstream" "$target")
@@ -160,10 +179,12 @@ gateway_run() {
   mapfile -t serving < <(upstream_pids "$upstream")
   proxy0=$(cpu_ticks "${proxy[@]}")
   serving0=$(cpu_ticks "${serving[@]}")
+  read -r writes0 switches0 < <(io_counts "${proxy[@]}")
   output=$("${pace[@]}" wrk -t "$BENCH_GATEWAY_THREADS" -c "$connections" -d "${seconds}s" --timeout 5s \
     -s "$REPO_ROOT/bench/gateway/report.lua" "$url" 2>&1) || { printf '%s\n' "$output" >&2; die "wrk failed on $url"; }
   proxy1=$(cpu_ticks "${proxy[@]}")
   serving1=$(cpu_ticks "${serving[@]}")
+  read -r writes1 switches1 < <(io_counts "${proxy[@]}")
   printf '%s\n' "$output" >"$BENCH_RESULTS/logs/wrk-$upstream-c$connections-rate$rate-$target-r$round.txt"
   json=$(sed -n 's/^bench-json //p' <<<"$output")
   [[ -n $json ]] || { printf '%s\n' "$output" >&2; die "no bench-json line in wrk's output ($url)"; }
@@ -174,6 +195,7 @@ gateway_run() {
   record gateway.jsonl --argjson w "$json" --arg upstream "$upstream" --arg target "$target" --argjson round "$round" \
     --argjson connections "$connections" --argjson fixed_rate "$rate" --argjson threads "$BENCH_GATEWAY_THREADS" \
     --argjson proxy_ticks "$((proxy1 - proxy0))" --argjson upstream_ticks "$((serving1 - serving0))" \
+    --argjson proxy_writes "$((writes1 - writes0))" --argjson proxy_switches "$((switches1 - switches0))" \
     --argjson hz "$CLOCK_TICKS" --arg load "$(load_average)" '
       ($w.requests / ($w.duration_us / 1e6)) as $rate
       | {upstream: $upstream, target: $target, round: $round, connections: $connections, rate: $fixed_rate, threads: $threads,
@@ -182,6 +204,8 @@ gateway_run() {
          p999_ms: ($w.latency_us.p999 / 1000), max_ms: ($w.latency_us.max / 1000), mean_ms: ($w.latency_us.mean / 1000),
          proxy_cpu_us_per_request: (if $target == "direct" then null else $proxy_ticks / $hz * 1e6 / $w.requests end),
          upstream_cpu_us_per_request: ($upstream_ticks / $hz * 1e6 / $w.requests),
+         proxy_writes_per_request: (if $target == "direct" then null else $proxy_writes / $w.requests end),
+         proxy_sleeps_per_request: (if $target == "direct" then null else $proxy_switches / $w.requests end),
          load: $load}'
   bench_say "gateway round $round $upstream -c $connections${pace:+ at $rate req/s} via $target: $(jq -r '"\(.requests / (.duration_us / 1e6) | floor) req/s, p99 \(.latency_us.p99 / 1000) ms"' <<<"$json")"
 }

@@ -144,10 +144,11 @@ def gateway_section(rows, directory, goal_ratio=0.8, goal_added_ms=1.0):
         f"{meta.get('nginx', 'nginx')} with {meta.get('nginx_workers', '?')} workers, access log "
         f"{meta.get('nginx_access_log', 'off')}; gateway logging "
         f"{meta.get('gateway_log_level', '?')}; {meta.get('wrk', 'wrk')}. Medians of the rounds; CPU is user + system time "
-        "of the proxy's process(es) and of the upstream's, per request.",
+        "of the proxy's process(es) and of the upstream's, per request; writes are the proxy's write system calls "
+        "(`syscw`), sleeps its threads' voluntary context switches (each a wait for work and a wake-up), per request.",
         "",
-        "| upstream | connections | target | req/s (median) | p50 ms | p99 ms (median) | p99.9 ms | proxy CPU µs/req | upstream CPU µs/req | response bytes (headers + body) |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| upstream | connections | target | req/s (median) | p50 ms | p99 ms (median) | p99.9 ms | proxy CPU µs/req | proxy writes/req | proxy sleeps/req | upstream CPU µs/req | response bytes (headers + body) |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     ratios = [
         "",
@@ -176,12 +177,20 @@ def gateway_section(rows, directory, goal_ratio=0.8, goal_added_ms=1.0):
                 values = [r[key] for r in mine if r.get(key) is not None]
                 return statistics.median(values) if values else None
 
-            med[target] = {key: m(key) for key in ("per_second", "p50_ms", "p99_ms", "p999_ms", "proxy_cpu_us_per_request", "upstream_cpu_us_per_request")}
+            med[target] = {key: m(key) for key in (
+                "per_second", "p50_ms", "p99_ms", "p999_ms", "proxy_cpu_us_per_request", "proxy_writes_per_request",
+                "proxy_sleeps_per_request", "upstream_cpu_us_per_request",
+            )}
             size = sizes.get((upstream, target))
-            proxy_cpu = med[target]["proxy_cpu_us_per_request"]
+
+            def proxy_figure(key, form):
+                value = med[target][key]  # none for the direct target, or in runs before it was recorded
+                return "—" if value is None else form.format(value)
+
             out.append(
                 f"| {upstream} | {connections} | {target} | {med[target]['per_second']:.0f} | {med[target]['p50_ms']:.2f} | {med[target]['p99_ms']:.2f} "
-                f"| {med[target]['p999_ms']:.2f} | {'—' if proxy_cpu is None else f'{proxy_cpu:.0f}'} "
+                f"| {med[target]['p999_ms']:.2f} | {proxy_figure('proxy_cpu_us_per_request', '{:.0f}')} "
+                f"| {proxy_figure('proxy_writes_per_request', '{:.2f}')} | {proxy_figure('proxy_sleeps_per_request', '{:.2f}')} "
                 f"| {med[target]['upstream_cpu_us_per_request']:.0f} "
                 f"| {size['header_bytes'] + size['body_bytes'] if size else '?'} |"
             )
