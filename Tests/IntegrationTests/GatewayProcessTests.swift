@@ -47,6 +47,15 @@ struct GatewayProcessTests {
             try await Task.sleep(for: .seconds(1))
             return "later"
         }
+        // The head goes out at once (Hummingbird flushes it alone), the body `after` ms later.
+        router.get("/r/late-body") { request, _ -> Response in
+            let delay = request.uri.queryParameters.get("after", as: Int.self) ?? 0
+            return Response(status: .ok, headers: [.contentLength: "9"], body: ResponseBody { writer in
+                try await Task.sleep(for: .milliseconds(delay))
+                try await writer.write(ByteBuffer(string: "late-body"))
+                try await writer.finish(nil)
+            })
+        }
         router.get("/r/slow") { _, _ -> String in
             try await Task.sleep(for: .seconds(30))
             return "late"
@@ -265,6 +274,26 @@ struct GatewayProcessTests {
         }
     }
 
+    /// An answer's head is held for its body, so the two reach the client in one write (one
+    /// system call, one wake-up of the client), but not for longer than the pool's sweep allows.
+    @Test func anAnswersHeadWaitsForItsBodyButNotForLong() async throws {
+        try await streamingUpstream(name: "late").test(.live) { upstream in
+            let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#)
+            let soon = try RawConnection(port: gateway.port)
+            try soon.send("GET /r/late-body?after=5 HTTP/1.1\r\nHost: x\r\n\r\n")
+            let together = try await soon.readFirstChunk(within: .seconds(5))
+            #expect(together.hasPrefix("HTTP/1.1 200") && together.hasSuffix("\r\n\r\nlate-body"), "head and body came apart: \(together)")
+
+            let late = try RawConnection(port: gateway.port)
+            let sent = ContinuousClock.now
+            try late.send("GET /r/late-body?after=3000 HTTP/1.1\r\nHost: x\r\n\r\n")
+            let head = try await late.readFirstChunk(within: .seconds(5))
+            #expect(head.hasPrefix("HTTP/1.1 200") && head.hasSuffix("\r\n\r\n"), "\(head)")
+            #expect(ContinuousClock.now - sent < .seconds(1), "the head waited for a body three seconds late")
+            #expect(try await gateway.stop() == 0)
+        }
+    }
+
     @Test func aStoppingGatewayFinishesTheAnswerInFlightThenCloses() async throws {
         try await streamingUpstream(name: "draining").test(.live) { upstream in
             let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#)
@@ -334,6 +363,18 @@ final class RawConnection: Sendable {
     /// Reads until the peer closes the connection or `within` passes.
     func readUntilClosed(within timeout: Duration) async throws -> (text: String, closed: Bool) {
         try await NIOThreadPool.singleton.runIfActive { self.blockingReadUntilClosed(within: timeout) }
+    }
+
+    /// The text of the first chunk received (empty if none within `timeout`).
+    func readFirstChunk(within timeout: Duration) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive {
+            var received: [UInt8] = []
+            self.receive(within: timeout) { chunk in
+                received += chunk
+                return true
+            }
+            return String(decoding: received, as: UTF8.self)
+        }
     }
 
     private func blockingReadBody(within timeout: Duration) -> Int {

@@ -16,22 +16,33 @@ extension ProxyExchange {
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
         handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers), context: client)
+        headHeldSince = .now()
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
         guard case .relaying = state else { return }
+        headHeldSince = nil
         client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
     }
 
     /// The upstream's bytes of this read are written: flush them, and stop reading while the
-    /// client cannot keep up.
+    /// client cannot keep up. A head that came without body bytes is held for them instead
+    /// (``headHeldSince``).
     func upstreamReadComplete() {
-        guard case .relaying(_, let connection, _) = state else { return }
+        guard case .relaying(_, let connection, _) = state, headHeldSince == nil else { return }
         client.flush()
         if !waitingForClient, !client.channel.isWritable {
             waitingForClient = true
             connection.pauseReading()
         }
+    }
+
+    /// Flushes a head held since before `deadline` (the pool's sweep): an upstream that is
+    /// slow to send its body does not keep its client from the head for long.
+    func flushHead(heldBefore deadline: NIODeadline) {
+        guard let since = headHeldSince, since < deadline, case .relaying = state else { return }
+        headHeldSince = nil
+        client.flush()
     }
 
     /// The client can take more again.
