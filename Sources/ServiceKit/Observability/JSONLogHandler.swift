@@ -122,7 +122,7 @@ public struct JSONLogHandler: LogHandler {
     /// escape is ASCII, and most strings need none and are appended whole.
     static func appendString(_ string: String, to output: inout [UInt8]) {
         var string = string
-        string.withUTF8 { bytes in  // one contiguous scan (the UTF-8 view's iterator cost more)
+        string.withUTF8 { bytes in  // scanned as one contiguous buffer, not through the UTF-8 view
             output.append(UInt8(ascii: "\""))
             if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
                 output.append(contentsOf: bytes)
