@@ -23,7 +23,7 @@ public enum ShopRouter {
             router.add(middleware: middleware)
         }
         router.add(middleware: ProblemMiddleware())
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         router.addHealthRoutes(readiness: readiness, metrics: metrics)
         if let tokens {
             router.add(middleware: AuthenticationMiddleware(tokens: tokens))
