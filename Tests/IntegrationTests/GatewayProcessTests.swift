@@ -248,7 +248,7 @@ struct GatewayProcessTests {
             #expect(response.headers["X-Request-Id"] == ["log-check-7"])
             #expect(try await gateway.process.waitForLog("log-check-7"))
             // Test processes log as text: `… http.status=200 request.id=… trace.id=… [ServiceKit] request`.
-            let line = gateway.process.log.split(separator: "\n").first { $0.contains("request.id=log-check-7") }
+            let line = gateway.process.logLine(containing: "request.id=log-check-7")
             #expect(line?.hasSuffix(" request") == true, "\(line ?? "no line")")
             #expect(line?.contains("trace.id=0af7651916cd43dd8448eb211c80319c") == true, "\(line ?? "no line")")
             #expect(line?.contains("http.path=/r/who ") == true, "\(line ?? "no line")")
@@ -268,7 +268,7 @@ struct GatewayProcessTests {
                 try await Task.sleep(for: .milliseconds(500))  // the answer began; the sockets' buffers fill
             }  // the client closes its connection, the answer unread
             #expect(try await gateway.process.waitForLog("request.id=abandoned-3"))
-            let line = gateway.process.log.split(separator: "\n").first { $0.contains("request.id=abandoned-3") }
+            let line = gateway.process.logLine(containing: "request.id=abandoned-3")
             #expect(line?.contains("http.status=200") == true, "\(line ?? "no line")")
             #expect(try await gateway.stop() == 0)
         }

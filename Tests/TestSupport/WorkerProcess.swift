@@ -59,6 +59,11 @@ public final class WorkerProcess: Sendable {
         return log.contains(text)
     }
 
+    /// The first line of the log that contains `text`, if any.
+    public func logLine(containing text: String) -> String? {
+        log.split(separator: "\n").first { $0.contains(text) }.map(String.init)
+    }
+
     /// Sends `signal` (SIGTERM, SIGKILL...).
     public func signal(_ signal: Int32) {
         process.signal(signal)

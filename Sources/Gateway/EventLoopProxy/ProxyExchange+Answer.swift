@@ -15,7 +15,7 @@ extension ProxyExchange {
         var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HTTPHeaders.self)
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
-        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers), context: client)
+        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers), answering: head, context: client)
         headHeldSince = .now()
     }
 
@@ -117,7 +117,7 @@ extension ProxyExchange {
         addEdgeHeaders(to: &headers)
         answered(status: problem.status.code)
         let status = HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase)
-        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers), context: client)
+        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers), answering: head, context: client)
         client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
         finishAnswer()
     }
@@ -131,9 +131,6 @@ extension ProxyExchange {
         }
         proxy.securityHeaders.apply(to: &headers, requestHeaders: head.headers, peer: peer)
         headers.add(name: "X-Request-Id", value: requestID)
-        if head.version == .http1_0, head.isKeepAlive {
-            headers.add(name: "Connection", value: "keep-alive")  // HTTP/1.0 closes unless told
-        }
     }
 
     /// The answer's status is known: the route's metrics, as the router's middleware record

@@ -50,9 +50,10 @@ final class ProxyExchange {
     var waitingForClient = false
     /// Since when the answer's head has been written but not flushed, waiting for the first
     /// body bytes so that head and body leave in one write (as nginx's `postpone_output` holds
-    /// a small head): an upstream may send the two apart (Hummingbird flushes its head alone),
-    /// and a write for each costs a system call and a client wake-up more per request. Flushed with
-    /// the body, the answer's end, or by the pool's sweep once held for a sweep interval.
+    /// a small head): an upstream may send the two apart (Hummingbird flushes a head alone
+    /// when the body is streamed, or wrapped by a middleware), and a write for each costs a
+    /// system call and a client wake-up more per request. Flushed with the body, the answer's
+    /// end, or by the pool's sweep once held for a sweep interval.
     var headHeldSince: NIODeadline?
     /// The access log line's status and time to answer, from the answer's head until the line
     /// is written.

@@ -95,7 +95,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             guard let entry = proxy.entry(for: head) else {
-                state = .passing(http10KeepAlive: head.version == .http1_0 && head.isKeepAlive)
+                state = .passing(http10KeepAlive: head.isHTTP10KeepAlive)
                 passToHummingbird(head, context: context)
                 return
             }
@@ -127,13 +127,22 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(.head(closing)))
     }
 
-    /// Writes the head of the exchange's answer (saying `Connection: close` when shutting down).
-    func writeExchangeHead(_ head: HTTPResponseHead, context: ChannelHandlerContext) {
+    /// Writes the head of the answer to `request` on the proxy path.
+    func writeExchangeHead(_ head: HTTPResponseHead, answering request: HTTPRequestHead, context: ChannelHandlerContext) {
         var head = head
+        addConnectionHeader(to: &head, http10KeepAlive: request.isHTTP10KeepAlive)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    /// What an answer's `Connection` header must say, on both paths: `close` when the gateway
+    /// is stopping (the connection closes after this answer); `keep-alive` to an HTTP/1.0
+    /// request that keeps the connection (HTTP/1.0 closes unless told).
+    private func addConnectionHeader(to head: inout HTTPResponseHead, http10KeepAlive: Bool) {
         if quiescing {
             head.headers.replaceOrAdd(name: "Connection", value: "close")
+        } else if http10KeepAlive {
+            head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
         }
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
     }
 
     /// Writes the end of the exchange's answer and flushes it, then calls `flushed` (work that
@@ -156,9 +165,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         switch unwrapOutboundIn(data) {
-        case .head(var head) where http10KeepAlive || quiescing:
-            // HTTP/1.0 closes unless told; a stopping gateway closes after this answer.
-            head.headers.replaceOrAdd(name: "Connection", value: quiescing ? "close" : "keep-alive")
+        case .head(var head):
+            addConnectionHeader(to: &head, http10KeepAlive: http10KeepAlive)
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
             state = .idle
@@ -166,7 +174,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             written.futureResult.cascade(to: promise)
             context.write(data, promise: written)
             answerEnded(written: written.futureResult, closing: false, context: context)
-        case .head, .body:
+        case .body:
             context.write(data, promise: promise)
         }
     }
@@ -187,6 +195,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         context.fireChannelInactive()
     }
+}
+
+extension HTTPRequestHead {
+    /// An HTTP/1.0 request that asks to keep the connection.
+    var isHTTP10KeepAlive: Bool { version == .http1_0 && isKeepAlive }
 }
 
 extension HTTPServerRequestPart {
