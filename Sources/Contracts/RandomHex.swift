@@ -10,23 +10,35 @@ public enum RandomHex {
 
     /// `bytes` (a multiple of 8) random bytes from `generator`, as hex.
     public static func random(bytes: Int, using generator: inout some RandomNumberGenerator) -> String {
-        string(words: (0..<(bytes / 8)).map { _ in generator.next() })
+        let words = bytes / 8
+        return String(unsafeUninitializedCapacity: words * 16) { buffer in
+            for word in 0..<words {
+                write(generator.next(), into: buffer, at: word * 16)
+            }
+            return words * 16
+        }
     }
 
     /// `words` as hex, 16 digits each, most significant digit first.
     public static func string(words: [UInt64]) -> String {
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: words.count * 16) { buffer in
-            digits.withUTF8Buffer { hex in
-                var index = 0
-                for word in words {
-                    for shift in stride(from: 60, through: 0, by: -4) {
-                        buffer[index] = hex[Int((word >> UInt64(shift)) & 0xF)]
-                        index += 1
-                    }
-                }
-                return index
+        String(unsafeUninitializedCapacity: words.count * 16) { buffer in
+            for (index, word) in words.enumerated() {
+                write(word, into: buffer, at: index * 16)
             }
+            return words.count * 16
         }
+    }
+
+    /// Writes `word`'s 16 hex digits into `buffer` from `offset`, most significant first.
+    public static func write(_ word: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        for index in 0..<16 {
+            buffer[offset + index] = digit(word, at: index)
+        }
+    }
+
+    /// The hex digit (lowercase ASCII) of `word` at `index`, 0 the most significant of 16.
+    public static func digit(_ word: UInt64, at index: Int) -> UInt8 {
+        let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * index)) & 0xF
+        return nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

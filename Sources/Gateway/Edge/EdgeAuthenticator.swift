@@ -13,7 +13,8 @@ struct EdgeAuthenticator: Sendable {
     /// `nil` when the gateway has no `JWT_SECRET`: then no route may use `auth`.
     let tokens: AccessTokens?
 
-    static let forwardedHeaders = ["X-Authenticated-User-Id", "X-Authenticated-Role"]
+    static let userIDHeader = HTTPField.Name("X-Authenticated-User-Id")!
+    static let roleHeader = HTTPField.Name("X-Authenticated-Role")!
 
     /// The caller on an `auth` route (`401` without a valid token, `403` for a role not
     /// allowed); on other routes the caller of a valid token, if any, else `nil`.
@@ -39,12 +40,11 @@ struct EdgeAuthenticator: Sendable {
     }
 
     /// Removes any `X-Authenticated-*` header the client sent and adds the verified caller's.
-    func forward(_ identity: Identity?, into headers: inout HTTPHeaders) {
-        for name in Self.forwardedHeaders {
-            headers.remove(name: name)
-        }
+    func forward(_ identity: Identity?, into headers: inout some EdgeHeaderFields) {
+        headers.remove(Self.userIDHeader)
+        headers.remove(Self.roleHeader)
         guard let identity else { return }
-        headers.add(name: "X-Authenticated-User-Id", value: identity.userId.uuidString.lowercased())
-        headers.add(name: "X-Authenticated-Role", value: identity.role.rawValue)
+        headers.append(Self.userIDHeader, identity.userId.uuidString.lowercased())
+        headers.append(Self.roleHeader, identity.role.rawValue)
     }
 }

@@ -12,10 +12,10 @@ extension ProxyExchange {
         connection.answerDeadline = nil
         lease.record(.response(status: Int(upstream.status.code)))
         state = .relaying(lease, connection, keepAlive: upstream.isKeepAlive)
-        var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HTTPHeaders.self)
+        var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HeaderFieldList.self)
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
-        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers), answering: head, context: client)
+        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers.httpHeaders), answering: head, context: client)
         headHeldSince = .now()
     }
 
@@ -110,27 +110,27 @@ extension ProxyExchange {
             logger.warning("request failed", metadata: ["status": "\(problem.status.code)", "detail": "\(problem.detail)"])
         }
         let body = HTTPProblem.body(of: problem.problem(instance: path))
-        var headers = HTTPHeaders()
+        var headers = HeaderFieldList()
         headers.append(contentsOf: problem.headers)
         headers.set(.contentType, to: "application/problem+json")
         headers.set(.contentLength, to: String(body.readableBytes))
         addEdgeHeaders(to: &headers)
         answered(status: problem.status.code)
         let status = HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase)
-        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers), answering: head, context: client)
+        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers.httpHeaders), answering: head, context: client)
         client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
         finishAnswer()
     }
 
     /// What every answer carries, whoever made it: the quota on a limited route, CORS for an
     /// allowed origin, the security headers, the request id.
-    private func addEdgeHeaders(to headers: inout HTTPHeaders) {
+    private func addEdgeHeaders(to headers: inout HeaderFieldList) {
         quota?.addHeaders(to: &headers)
         if let origin = head.headers.first(.origin) {
             CORSMiddleware.apply(proxy.routes.table.configuration.cors, origin: origin, to: &headers)
         }
         proxy.securityHeaders.apply(to: &headers, requestHeaders: head.headers, peer: peer)
-        headers.add(name: "X-Request-Id", value: requestID)
+        headers.append(rawName: "X-Request-Id", requestID)
     }
 
     /// The answer's status is known: the route's metrics, as the router's middleware record

@@ -43,7 +43,7 @@ final class ProxyExchange {
     }
     var state = State.admitting
     var tried: Set<UpstreamEndpoint> = []
-    var upstreamHeaders = HTTPHeaders()
+    var upstreamHeaders = HeaderFieldList()
     /// The caller's standing on a rate-limited route, told on every answer.
     var quota: RateLimitQuota?
     /// Set while the client cannot take more: the next upstream read waits for it.
@@ -117,10 +117,10 @@ final class ProxyExchange {
     private func admitted(identity: Identity?, quota: RateLimitQuota?) {
         self.quota = quota
         var headers = ForwardedHeaders.upstream(from: head.headers, authority: head.headers.first(name: "Host"), clientAddress: peer, requestID: requestID)
-        headers.replaceOrAdd(name: "traceparent", value: upstreamTrace.description)
+        headers.set(.traceParent, to: upstreamTrace.description)
         proxy.edgeAuthenticator.forward(identity, into: &headers)
         if head.headers.first(.contentLength) != nil {
-            headers.add(name: "Content-Length", value: "0")
+            headers.append(.contentLength, "0")
         }
         upstreamHeaders = headers
         attempt()
@@ -152,7 +152,7 @@ final class ProxyExchange {
 
     private func send(on connection: UpstreamConnection, lease: UpstreamLease) {
         var headers = upstreamHeaders
-        headers.replaceOrAdd(name: "Host", value: lease.address.hostHeader)
+        headers.append(rawName: "Host", lease.address.hostHeader)  // the client's was not forwarded (hop by hop)
         var target = lease.address.upstream.basePath + route.upstreamPath(for: path)
         if let query = EdgeProxy.query(of: head.uri), !query.isEmpty {
             target += "?\(query)"
@@ -161,7 +161,7 @@ final class ProxyExchange {
         connection.answerDeadline = .now() + TimeAmount(route.timeout)
         state = .awaitingHead(lease, connection)
         connection.exchange = self
-        connection.send(HTTPRequestHead(version: .http1_1, method: head.method, uri: target, headers: headers))
+        connection.send(HTTPRequestHead(version: .http1_1, method: head.method, uri: target, headers: headers.httpHeaders))
     }
 
     /// The route's timeout passed before the answer began.

@@ -89,10 +89,12 @@ final class UpstreamConnectionPool: Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Every header sent was validated already: the client's by NIO's parser,
-                    // the gateway's own by construction.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
-                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(address: address))
+                    // NIO's client handlers, with the gateway's own request encoder in place of NIO's.
+                    try channel.pipeline.syncOperations.addHandlers(
+                        UpstreamRequestEncoder(),
+                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)),
+                        UpstreamConnection(address: address)
+                    )
                 }
             }
     }

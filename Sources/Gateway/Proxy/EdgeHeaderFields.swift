@@ -1,9 +1,10 @@
 import HTTPTypes
 import NIOHTTP1
 
-/// Header fields as the gateway's edge policies read and write them, in either of the two types
-/// that carry them: HTTPTypes' `HTTPFields` on Hummingbird's path, NIO's `HTTPHeaders` on the
-/// event-loop path (``ProxyHandler``), which never converts between them. Each policy
+/// Header fields as the gateway's edge policies read and write them, in the types that carry
+/// them: HTTPTypes' `HTTPFields` on Hummingbird's path; on the event-loop path
+/// (``ProxyHandler``), which never converts between the two, NIO's `HTTPHeaders` as parsed and
+/// ``HeaderFieldList`` for the header blocks the gateway builds. Each policy
 /// (forwarded headers, CORS, security headers, rate-limit headers) is written once, generic
 /// over this protocol, and specialised for both.
 ///

@@ -67,7 +67,7 @@ struct ProxyMiddleware: RouterMiddleware {
             clientAddress: context.remoteAddress,
             requestID: context.requestID
         )
-        headers.replaceOrAdd(name: "traceparent", value: context.traceParent.child().description)
+        headers.set(.traceParent, to: context.traceParent.child().description)
         edgeAuthenticator.forward(identity, into: &headers)
 
         let relay: RequestBodyRelay? = Self.hasBody(request, contentLength: contentLength)
@@ -87,7 +87,7 @@ struct ProxyMiddleware: RouterMiddleware {
 
             var upstreamRequest = HTTPClientRequest(url: lease.address.url(path: upstreamPath, query: request.uri.query))
             upstreamRequest.method = HTTPMethod(rawValue: request.method.rawValue)
-            upstreamRequest.headers = headers
+            upstreamRequest.headers = headers.httpHeaders
             upstreamRequest.headers.replaceOrAdd(name: "Host", value: lease.address.hostHeader)
             if let relay {
                 upstreamRequest.body = .stream(relay, length: contentLength.map { .known(Int64($0)) } ?? .unknown)

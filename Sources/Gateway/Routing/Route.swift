@@ -47,15 +47,16 @@ struct Route: Sendable, Equatable {
     /// never `/authors`.
     func matches(_ path: String) -> Bool {
         if prefix == "/" { return true }
-        guard path.hasPrefix(prefix) else { return false }
-        let rest = path.dropFirst(prefix.count)
-        return rest.isEmpty || rest.hasPrefix("/")
+        // Compared as bytes: a request's path is a byte string, not text to normalise.
+        guard path.utf8.starts(with: prefix.utf8) else { return false }
+        let rest = path.utf8.dropFirst(prefix.utf8.count)
+        return rest.isEmpty || rest.first == UInt8(ascii: "/")
     }
 
     /// The path sent upstream: unchanged, or without the prefix when `stripPrefix` is set.
     func upstreamPath(for path: String) -> String {
         guard stripPrefix, prefix != "/" else { return path }
-        let rest = path.dropFirst(prefix.count)
+        let rest = path[path.utf8.index(path.startIndex, offsetBy: prefix.utf8.count)...]
         return rest.isEmpty ? "/" : String(rest)
     }
 }

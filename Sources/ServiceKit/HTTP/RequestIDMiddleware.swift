@@ -33,11 +33,18 @@ public struct RequestIDMiddleware: RouterMiddleware {
     public static func newID(using generator: inout some RandomNumberGenerator) -> String {
         let high = generator.next() & ~0xF000 | 0x4000  // version 4: the 13th digit
         let low = generator.next() & ~(0xC000 << 48) | (0x8000 << 48)  // variant 10xx: the 17th digit
-        var id = RandomHex.string(words: [high, low])
-        for offset in [8, 13, 18, 23] {  // 8-4-4-4-12
-            id.insert("-", at: id.utf8.index(id.startIndex, offsetBy: offset))
+        return String(unsafeUninitializedCapacity: 36) { id in
+            var digit = 0  // of the 32: high's 16, then low's
+            for position in 0..<36 {
+                if position == 8 || position == 13 || position == 18 || position == 23 {  // 8-4-4-4-12
+                    id[position] = UInt8(ascii: "-")
+                } else {
+                    id[position] = RandomHex.digit(digit < 16 ? high : low, at: digit % 16)
+                    digit += 1
+                }
+            }
+            return 36
         }
-        return id
     }
 
     /// A caller's id is kept if it is short and printable: it ends up in logs.

@@ -1,0 +1,98 @@
+import HTTPTypes
+import NIOHTTP1
+
+/// Header fields the gateway assembles for NIO's `HTTPHeaders` (a request for an upstream, an
+/// answer for a client), appended without the scan `HTTPHeaders.add` makes of every name: a
+/// proxied request builds two header blocks, and that scan was a tenth of their cost. Every
+/// name appended is a token already: the gateway's own, or one NIO's HTTP parser accepted.
+///
+/// Names compare case-insensitively, as in `HTTPHeaders`.
+struct HeaderFieldList: EdgeHeaderFields {
+    private(set) var fields: [(String, String)] = []
+
+    init() {}
+
+    /// The fields as NIO's type (the array is moved, not copied).
+    var httpHeaders: HTTPHeaders { HTTPHeaders(fields) }
+
+    mutating func reserveCapacity(_ minimumCapacity: Int) {
+        fields.reserveCapacity(minimumCapacity)
+    }
+
+    func forEachField(_ body: (_ name: String, _ value: String) -> Void) {
+        for (name, value) in fields {
+            body(name, value)
+        }
+    }
+
+    func values(_ name: HTTPField.Name) -> [String] {
+        fields.compactMap { HeaderName.matches($0.0, lowercased: name.canonicalName) ? $0.1 : nil }
+    }
+
+    func first(_ name: HTTPField.Name) -> String? {
+        fields.first { HeaderName.matches($0.0, lowercased: name.canonicalName) }?.1
+    }
+
+    mutating func set(_ name: HTTPField.Name, to value: String) {
+        remove(name)
+        fields.append((name.rawName, value))
+    }
+
+    mutating func append(_ name: HTTPField.Name, _ value: String) {
+        fields.append((name.rawName, value))
+    }
+
+    mutating func append(rawName: String, _ value: String) {
+        fields.append((rawName, value))
+    }
+
+    mutating func remove(_ name: HTTPField.Name) {
+        fields.removeAll { HeaderName.matches($0.0, lowercased: name.canonicalName) }
+    }
+}
+
+/// Matching header names as received (any case) against lowercase ones, on their UTF-8 bytes:
+/// header names are ASCII tokens, and these comparisons run for every field of every message.
+enum HeaderName {
+    /// Whether `name` equals `lowercased` ignoring ASCII case (only letters fold).
+    static func matches(_ name: String, lowercased: String) -> Bool {
+        guard name.utf8.count == lowercased.utf8.count else { return false }
+        return withBytes(of: name) { bytes in withBytes(of: lowercased) { matches(bytes, lowercased: $0) } }
+    }
+
+    /// Whether `bytes` equal `expected` (lowercase) ignoring ASCII case.
+    static func matches(_ bytes: UnsafeBufferPointer<UInt8>, lowercased expected: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == expected.count else { return false }
+        for index in 0..<bytes.count {
+            let (byte, lowercased) = (bytes[index], expected[index])
+            guard byte == lowercased || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == lowercased) else { return false }
+        }
+        return true
+    }
+
+    /// Calls `body` with `string`'s UTF-8 bytes: in place (a native string), or copied.
+    static func withBytes<Result>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        string.utf8.withContiguousStorageIfAvailable(body) ?? Array(string.utf8).withUnsafeBufferPointer(body)
+    }
+}
+
+/// A fixed set of lowercase header names, matched against names as received (any case): which
+/// fields a proxy drops or replaces, checked for every field it relays.
+struct HeaderNameSet: Sendable {
+    private let names: [[UInt8]]
+
+    /// A set of `lowercasedNames` (lowercase ASCII).
+    init(_ lowercasedNames: [String]) {
+        names = lowercasedNames.map { Array($0.utf8) }
+    }
+
+    /// Whether `name` is one of the set's names, ignoring ASCII case.
+    func contains(_ name: String) -> Bool {
+        let count = name.utf8.count  // most names are ruled out by their length alone
+        return HeaderName.withBytes(of: name) { bytes in
+            names.contains { candidate in
+                candidate.count == count && candidate.withUnsafeBufferPointer { HeaderName.matches(bytes, lowercased: $0) }
+            }
+        }
+    }
+}
