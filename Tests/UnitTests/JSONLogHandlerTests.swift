@@ -52,4 +52,20 @@ struct JSONLogHandlerTests {
         let parsed = try? Date(now, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))
         #expect(parsed.map { abs($0.timeIntervalSinceNow) < 60 } == true, "\(now) is not now")
     }
+
+    /// The access log skips `Logger.log` and its metadata dictionary when the handler writes
+    /// JSON: the line must be the one `Logger.log` would have written.
+    @Test func theAccessLogsDirectLineIsTheOneLoggerLogWouldWrite() {
+        let extra: Logger.Metadata = ["request.id": "r-1", "trace.id": "t-1", "http.status": "from the caller"]
+        var direct = JSONLogLine()
+        direct.add("service", "the record's own key wins")
+        AccessLog.addFields(to: &direct, method: "GET", path: "/p", status: 200, elapsed: .milliseconds(12), adding: extra)
+        direct.addRecordKeys(level: .info, message: "request", service: "s", time: "t", source: nil)
+        let viaLogger = JSONLogHandler.line(
+            fields: [("service", "the record's own key wins")] + AccessLog.fields(method: "GET", path: "/p", status: 200, elapsed: .milliseconds(12), adding: extra).map { ($0.key, $0.value) },
+            level: .info, message: "request", service: "s", time: "t", source: nil
+        )
+        #expect(String(decoding: direct.bytes, as: UTF8.self) == viaLogger)
+        #expect(viaLogger.contains(#""http.status":"from the caller""#) && viaLogger.contains(#""duration.ms":"12""#))
+    }
 }

@@ -12,6 +12,10 @@ struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The `Host` header for requests to it: the upstream's own authority (made once; it is
     /// sent with every request).
     let hostHeader: String
+    /// The hash of the upstream and the address, computed once: an endpoint is a dictionary
+    /// key several times per proxied request (connection pools, health, requests in flight),
+    /// and hashing its strings each time cost more than the lookups.
+    private let identityHash: Int
 
     init(_ upstream: Upstream, ip: String? = nil) {
         self.upstream = upstream
@@ -19,6 +23,10 @@ struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
         let host = Self.urlHost(upstream.host)
         let defaultPort = upstream.scheme == "https" ? 443 : 80
         self.hostHeader = upstream.port == defaultPort ? host : "\(host):\(upstream.port)"
+        var hasher = Hasher()
+        hasher.combine(upstream)
+        hasher.combine(ip)
+        self.identityHash = hasher.finalize()
     }
 
     /// The URL for a request's (already rewritten) path and query, on this address.
@@ -37,12 +45,11 @@ struct UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
 
     // Identity is the upstream and the address; `hostHeader` follows from the upstream.
     static func == (lhs: UpstreamEndpoint, rhs: UpstreamEndpoint) -> Bool {
-        lhs.upstream == rhs.upstream && lhs.ip == rhs.ip
+        lhs.identityHash == rhs.identityHash && lhs.upstream == rhs.upstream && lhs.ip == rhs.ip
     }
 
     func hash(into hasher: inout Hasher) {
-        hasher.combine(upstream)
-        hasher.combine(ip)
+        hasher.combine(identityHash)
     }
 
     /// An IPv6 literal in brackets, as URLs and `Host` write it.

@@ -34,18 +34,26 @@ public struct JSONLogHandler: LogHandler {
         // dictionary is merged: the access log writes a line per request, and merging cost
         // more than writing.
         var line = JSONLogLine()
+        addContext(to: &line)
+        for (key, value) in event.metadata ?? [:] { line.add(key, value) }
+        emit(line, level: event.level, message: event.message.description, source: event.level >= .error ? "\(event.file):\(event.line)" : nil)
+    }
+
+    /// Adds what every record of this handler carries first: the logger's metadata, then the
+    /// metadata provider's.
+    func addContext(to line: inout JSONLogLine) {
         for (key, value) in metadata { line.add(key, value) }
         if let provided = metadataProvider?.get() {
             for (key, value) in provided { line.add(key, value) }
         }
-        for (key, value) in event.metadata ?? [:] { line.add(key, value) }
-        line.addRecordKeys(
-            level: event.level, message: event.message.description, service: label, time: Self.timestamp(),
-            source: event.level >= .error ? "\(event.file):\(event.line)" : nil
-        )
+    }
+
+    /// Finishes `line` with the record's own keys and writes it, with its newline, in one
+    /// `write(2)`: records from several threads never interleave.
+    func emit(_ line: consuming JSONLogLine, level: Logger.Level, message: String, source: String?) {
+        line.addRecordKeys(level: level, message: message, service: label, time: Self.timestamp(), source: source)
         var bytes = line.bytes
         bytes.append(UInt8(ascii: "\n"))
-        // One write(2) per record: records from several threads never interleave.
         bytes.withUnsafeBytes { bytes in
             _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count)
         }
