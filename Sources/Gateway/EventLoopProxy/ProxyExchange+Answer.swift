@@ -15,14 +15,14 @@ extension ProxyExchange {
         var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HeaderFieldList.self)
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
-        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers.httpHeaders), answering: head, context: client)
+        writeHead(status: upstream.status, headers: headers)
         headHeldSince = .now()
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
         guard case .relaying = state else { return }
         headHeldSince = nil
-        client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
+        handler.outlet.writeBody(chunk, framing: framing)
     }
 
     /// The upstream's bytes of this read are written: flush them, and stop reading while the
@@ -30,7 +30,7 @@ extension ProxyExchange {
     /// (``headHeldSince``).
     func upstreamReadComplete() {
         guard case .relaying(_, let connection, _) = state, headHeldSince == nil else { return }
-        client.flush()
+        handler.outlet.flush()
         if !waitingForClient, !client.channel.isWritable {
             waitingForClient = true
             connection.pauseReading()
@@ -42,7 +42,7 @@ extension ProxyExchange {
     func flushHead(heldBefore deadline: NIODeadline) {
         guard let since = headHeldSince, since < deadline, case .relaying = state else { return }
         headHeldSince = nil
-        client.flush()
+        handler.outlet.flush()
     }
 
     /// The client can take more again.
@@ -116,10 +116,16 @@ extension ProxyExchange {
         headers.set(.contentLength, to: String(body.readableBytes))
         addEdgeHeaders(to: &headers)
         answered(status: problem.status.code)
-        let status = HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase)
-        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers.httpHeaders), answering: head, context: client)
-        client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+        writeHead(status: HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase), headers: headers)
+        handler.outlet.writeBody(body, framing: framing)
         finishAnswer()
+    }
+
+    /// Writes the answer's head, framed for its client (``AnswerFraming``), without flushing it.
+    private func writeHead(status: HTTPResponseStatus, headers: HeaderFieldList) {
+        var headers = headers
+        (framing, closesConnection) = AnswerFraming.decide(status: status, headers: &headers, answering: head)
+        handler.writeExchangeHead(status: status, headers: headers, answering: head, closing: closesConnection)
     }
 
     /// What every answer carries, whoever made it: the quota on a limited route, CORS for an
@@ -152,8 +158,9 @@ extension ProxyExchange {
     }
 
     /// Ends the answer (the handler writes its end, and closes the connection after it unless
-    /// the client keeps it alive: `Connection: close`, or HTTP/1.0 without `keep-alive`).
+    /// the client keeps it alive: `Connection: close`, or HTTP/1.0 without `keep-alive`, or a
+    /// body only the connection's close can end).
     private func finishAnswer() {
-        handler.finishExchange(context: client, keepAlive: head.isKeepAlive, whenFlushed: writeAccessLog)
+        handler.finishExchange(context: client, end: framing.end, keepAlive: head.isKeepAlive && !closesConnection, whenFlushed: writeAccessLog)
     }
 }
