@@ -15,14 +15,14 @@ extension ProxyExchange {
         var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HeaderFieldList.self)
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
-        writeHead(status: upstream.status, headers: headers)
+        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers.httpHeaders), answering: head, context: client)
         headHeldSince = .now()
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
         guard case .relaying = state else { return }
         headHeldSince = nil
-        handler.outlet.writeBody(chunk, framing: framing)
+        client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
     }
 
     /// The upstream's bytes of this read are written: flush them, and stop reading while the
@@ -30,7 +30,7 @@ extension ProxyExchange {
     /// (``headHeldSince``).
     func upstreamReadComplete() {
         guard case .relaying(_, let connection, _) = state, headHeldSince == nil else { return }
-        handler.outlet.flush()
+        client.flush()
         if !waitingForClient, !client.channel.isWritable {
             waitingForClient = true
             connection.pauseReading()
@@ -42,7 +42,7 @@ extension ProxyExchange {
     func flushHead(heldBefore deadline: NIODeadline) {
         guard let since = headHeldSince, since < deadline, case .relaying = state else { return }
         headHeldSince = nil
-        handler.outlet.flush()
+        client.flush()
     }
 
     /// The client can take more again.
@@ -116,16 +116,10 @@ extension ProxyExchange {
         headers.set(.contentLength, to: String(body.readableBytes))
         addEdgeHeaders(to: &headers)
         answered(status: problem.status.code)
-        writeHead(status: HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase), headers: headers)
-        handler.outlet.writeBody(body, framing: framing)
+        let status = HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase)
+        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers.httpHeaders), answering: head, context: client)
+        client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
         finishAnswer()
-    }
-
-    /// Writes the answer's head, framed for its client (``AnswerFraming``), without flushing it.
-    private func writeHead(status: HTTPResponseStatus, headers: HeaderFieldList) {
-        var headers = headers
-        (framing, closesConnection) = AnswerFraming.decide(status: status, headers: &headers, answering: head)
-        handler.writeExchangeHead(status: status, headers: headers, answering: head, closing: closesConnection)
     }
 
     /// What every answer carries, whoever made it: the quota on a limited route, CORS for an
@@ -158,9 +152,8 @@ extension ProxyExchange {
     }
 
     /// Ends the answer (the handler writes its end, and closes the connection after it unless
-    /// the client keeps it alive: `Connection: close`, or HTTP/1.0 without `keep-alive`, or a
-    /// body only the connection's close can end).
+    /// the client keeps it alive: `Connection: close`, or HTTP/1.0 without `keep-alive`).
     private func finishAnswer() {
-        handler.finishExchange(context: client, end: framing.end, keepAlive: head.isKeepAlive && !closesConnection, whenFlushed: writeAccessLog)
+        handler.finishExchange(context: client, keepAlive: head.isKeepAlive, whenFlushed: writeAccessLog)
     }
 }

@@ -55,10 +55,6 @@ final class ProxyExchange {
     /// system call and a client wake-up more per request. Flushed with the body, the answer's
     /// end, or by the pool's sweep once held for a sweep interval.
     var headHeldSince: NIODeadline?
-    /// How the answer's body is delimited for the client, and whether only the connection's
-    /// close can end it (set with the answer's head).
-    var framing = AnswerFraming.raw
-    var closesConnection = false
     /// The access log line's status and time to answer, from the answer's head until the line
     /// is written.
     var accessLogLine: (status: Int, elapsed: Duration)?
