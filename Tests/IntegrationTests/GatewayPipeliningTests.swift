@@ -70,7 +70,7 @@ struct GatewayPipeliningTests: GatewayTesting {
                     let (text, closed) = try await connection.readUntilClosed(within: .seconds(10))
                     let statuses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
                     #expect(statuses == requests.map { $0.hasPrefix("GET /r/") ? "201" : "200" }, "\(requests): \(text)")
-                    #expect(closed)
+                    #expect(closed, "the connection stayed open after the answers: \(text)")
                 }
             }
         }
@@ -99,7 +99,7 @@ struct GatewayPipeliningTests: GatewayTesting {
                 let answers = Array(text.components(separatedBy: "HTTP/1.1 ").dropFirst())
                 #expect(answers.count == 3, "\(text)")
                 #expect(answers.prefix(2).allSatisfy { $0.lowercased().contains("connection: keep-alive") }, "\(text)")
-                #expect(keptClosed)
+                #expect(keptClosed, "the connection stayed open after the last HTTP/1.0 answer: \(text)")
 
                 let ownRoute = try RawConnection(port: try #require(client.port))
                 try ownRoute.send("GET /health HTTP/1.0\r\nHost: g\r\n\r\n")
