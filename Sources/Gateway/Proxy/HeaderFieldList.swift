@@ -3,8 +3,8 @@ import NIOHTTP1
 
 /// Header fields the gateway assembles for NIO's `HTTPHeaders` (a request for an upstream, an
 /// answer for a client), appended without the scan `HTTPHeaders.add` makes of every name: a
-/// proxied request builds two header blocks, and that scan was a tenth of their cost. Every
-/// name appended is a token already: the gateway's own, or one NIO's HTTP parser accepted.
+/// proxied request builds two header blocks, and that scan alone was 3 % of its instructions.
+/// Every name appended is a token already: the gateway's own, or one NIO's parser accepted.
 ///
 /// Names compare case-insensitively, as in `HTTPHeaders`.
 struct HeaderFieldList: EdgeHeaderFields {

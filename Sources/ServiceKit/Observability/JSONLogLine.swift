@@ -35,7 +35,8 @@ struct JSONLogLine {
         }
     }
 
-    /// The JSON object: the entries sorted by key (byte order), one per key (its last).
+    /// The JSON object: the entries sorted by key (Swift's `<`, byte order for ASCII keys),
+    /// one per key (its last).
     var bytes: [UInt8] {
         // Sorted by key, then by arrival (pieces start in arrival order): the last of a key is
         // the one kept.
