@@ -19,7 +19,8 @@ struct GatewayProcessTests {
     static let mebibyte = 1 << 20
 
     /// An upstream that names itself on `GET /who`, counts a streamed upload on `POST /sink`
-    /// (never holding it) and streams `GET /source?bytes=N` bytes back.
+    /// (never holding it) and streams `GET /source?bytes=N` bytes back (without saying how
+    /// many with `&chunked`: Hummingbird then sends them in chunks; `HEAD /source` says how many).
     func streamingUpstream(name: String) -> some ApplicationProtocol {
         let router = Router()
         router.get("/r/who") { _, _ in name }
@@ -33,7 +34,8 @@ struct GatewayProcessTests {
         router.get("/r/source") { request, _ -> Response in
             let total = request.uri.queryParameters.get("bytes", as: Int.self) ?? 0
             let chunk = ByteBuffer(repeating: 0x61, count: 64 * 1024)
-            return Response(status: .ok, headers: [.contentLength: "\(total)"], body: ResponseBody { writer in
+            let headers: HTTPFields = request.uri.queryParameters.get("chunked") == nil ? [.contentLength: "\(total)"] : [:]
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 var sent = 0
                 while sent < total {
                     let size = min(chunk.readableBytes, total - sent)
@@ -42,6 +44,9 @@ struct GatewayProcessTests {
                 }
                 try await writer.finish(nil)
             })
+        }
+        router.head("/r/source") { request, _ -> Response in  // what its GET would answer, without the body
+            Response(status: .ok, headers: [.contentLength: request.uri.queryParameters.get("bytes") ?? "0"])
         }
         router.get("/r/later") { _, _ -> String in
             try await Task.sleep(for: .seconds(1))

@@ -15,7 +15,15 @@ extension ProxyExchange {
         var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HeaderFieldList.self)
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
-        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: upstream.status, headers: headers.httpHeaders), answering: head, context: client)
+        // An HTTP/1.0 client cannot read chunks: a body of unknown length goes to it as it comes,
+        // in an HTTP/1.0 answer (NIO's encoder chunks only HTTP/1.1 ones), ended by the close.
+        closesConnection = head.version == .http1_0 && head.method != .HEAD && upstream.status.mayHaveResponseBody
+            && headers.first(.contentLength) == nil
+        let version: HTTPVersion = closesConnection ? .http1_0 : .http1_1
+        handler.writeExchangeHead(
+            HTTPResponseHead(version: version, status: upstream.status, headers: headers.httpHeaders), answering: head, closing: closesConnection,
+            context: client
+        )
         headHeldSince = .now()
     }
 
@@ -117,7 +125,7 @@ extension ProxyExchange {
         addEdgeHeaders(to: &headers)
         answered(status: problem.status.code)
         let status = HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase)
-        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers.httpHeaders), answering: head, context: client)
+        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers.httpHeaders), answering: head, closing: false, context: client)
         client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
         finishAnswer()
     }
@@ -152,8 +160,9 @@ extension ProxyExchange {
     }
 
     /// Ends the answer (the handler writes its end, and closes the connection after it unless
-    /// the client keeps it alive: `Connection: close`, or HTTP/1.0 without `keep-alive`).
+    /// the client keeps it alive: `Connection: close`, or HTTP/1.0 without `keep-alive`, or a
+    /// body only the connection's close can end).
     private func finishAnswer() {
-        handler.finishExchange(context: client, keepAlive: head.isKeepAlive, whenFlushed: writeAccessLog)
+        handler.finishExchange(context: client, keepAlive: head.isKeepAlive && !closesConnection, whenFlushed: writeAccessLog)
     }
 }

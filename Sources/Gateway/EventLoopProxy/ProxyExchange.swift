@@ -55,6 +55,9 @@ final class ProxyExchange {
     /// system call and a client wake-up more per request. Flushed with the body, the answer's
     /// end, or by the pool's sweep once held for a sweep interval.
     var headHeldSince: NIODeadline?
+    /// Whether only the connection's close can end the answer's body (an HTTP/1.0 client and
+    /// no `Content-Length`): the connection closes after it.
+    var closesConnection = false
     /// The access log line's status and time to answer, from the answer's head until the line
     /// is written.
     var accessLogLine: (status: Int, elapsed: Duration)?

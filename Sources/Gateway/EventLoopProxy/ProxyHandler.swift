@@ -127,18 +127,19 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(.head(closing)))
     }
 
-    /// Writes the head of the answer to `request` on the proxy path.
-    func writeExchangeHead(_ head: HTTPResponseHead, answering request: HTTPRequestHead, context: ChannelHandlerContext) {
+    /// Writes the head of the answer to `request` on the proxy path; `closing`: the connection
+    /// closes after this answer.
+    func writeExchangeHead(_ head: HTTPResponseHead, answering request: HTTPRequestHead, closing: Bool, context: ChannelHandlerContext) {
         var head = head
-        addConnectionHeader(to: &head, http10KeepAlive: request.isHTTP10KeepAlive)
+        addConnectionHeader(to: &head, http10KeepAlive: request.isHTTP10KeepAlive, closing: closing)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
     }
 
-    /// What an answer's `Connection` header must say, on both paths: `close` when the gateway
-    /// is stopping (the connection closes after this answer); `keep-alive` to an HTTP/1.0
-    /// request that keeps the connection (HTTP/1.0 closes unless told).
-    private func addConnectionHeader(to head: inout HTTPResponseHead, http10KeepAlive: Bool) {
-        if quiescing {
+    /// What an answer's `Connection` header must say, on both paths: `close` when the
+    /// connection closes after this answer (`closing`, or the gateway is stopping); else
+    /// `keep-alive` to an HTTP/1.0 request that keeps the connection (HTTP/1.0 closes unless told).
+    private func addConnectionHeader(to head: inout HTTPResponseHead, http10KeepAlive: Bool, closing: Bool) {
+        if closing || quiescing {
             head.headers.replaceOrAdd(name: "Connection", value: "close")
         } else if http10KeepAlive {
             head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
@@ -166,7 +167,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         switch unwrapOutboundIn(data) {
         case .head(var head):
-            addConnectionHeader(to: &head, http10KeepAlive: http10KeepAlive)
+            addConnectionHeader(to: &head, http10KeepAlive: http10KeepAlive, closing: false)
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
             state = .idle
