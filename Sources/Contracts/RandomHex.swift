@@ -19,16 +19,6 @@ public enum RandomHex {
         }
     }
 
-    /// `words` as hex, 16 digits each, most significant digit first.
-    public static func string(words: [UInt64]) -> String {
-        String(unsafeUninitializedCapacity: words.count * 16) { buffer in
-            for (index, word) in words.enumerated() {
-                write(word, into: buffer, at: index * 16)
-            }
-            return words.count * 16
-        }
-    }
-
     /// Writes `word`'s 16 hex digits into `buffer` from `offset`, most significant first.
     public static func write(_ word: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         for index in 0..<16 {

@@ -62,10 +62,11 @@ struct ForwardedHeadersTests {
     }
 
     @Test func caseInsensitiveNameMatching() {
-        #expect(ForwardedHeaders.hopByHop.contains("Transfer-Encoding"))
-        #expect(ForwardedHeaders.hopByHop.contains("KEEP-ALIVE"))
-        #expect(!ForwardedHeaders.hopByHop.contains("Keep-Alivf"))
-        #expect(!ForwardedHeaders.hopByHop.contains("hostname"))
+        let hopByHop = HeaderNameSet(ForwardedHeaders.hopByHopNames)
+        #expect(hopByHop.contains("Transfer-Encoding"))
+        #expect(hopByHop.contains("KEEP-ALIVE"))
+        #expect(!hopByHop.contains("Keep-Alivf"))
+        #expect(!hopByHop.contains("hostname"))
         #expect(!HeaderNameSet(["{ost"]).contains("[ost"), "only letters fold")
         #expect(HeaderNameSet([""]).contains(""))
         #expect(!HeaderNameSet([]).contains(""))

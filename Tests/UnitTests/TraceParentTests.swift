@@ -14,7 +14,8 @@ struct TraceParentTests {
     }
 
     @Test func randomHexWritesEachWordMostSignificantDigitFirst() {
-        #expect(RandomHex.string(words: [0x0123_4567_89ab_cdef, 0xf0]) == "0123456789abcdef00000000000000f0")
+        var words = FixedWords(words: [0x0123_4567_89ab_cdef, 0xf0])
+        #expect(RandomHex.random(bytes: 16, using: &words) == "0123456789abcdef00000000000000f0")
         #expect(RandomHex.random(bytes: 16).utf8.count == 32)
     }
 
@@ -36,5 +37,14 @@ struct TraceParentTests {
 
     @Test func thePlaceholderIsNeverAValidTrace() {
         #expect(TraceParent(TraceParent.placeholder.description) == nil)
+    }
+}
+
+/// Hands out the given words in order, as a random number generator.
+private struct FixedWords: RandomNumberGenerator {
+    var words: [UInt64]
+
+    mutating func next() -> UInt64 {
+        words.removeFirst()
     }
 }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import ServiceKit
 
 /// Writes the event-loop path's requests to an upstream connection: the head of a request
 /// without a body, as one buffer filled in one pass.
@@ -8,8 +9,8 @@ import NIOHTTP1
 /// sees every request part (it must know which answer is to a `HEAD`, which has no body), and
 /// it does less, as nginx does: no body framing to decide (this path sends no bodies), no
 /// header validation (the client's fields passed NIO's parser, the gateway's own are built
-/// valid), and no four buffer writes per field. NIO's encoder cost a sixteenth of a proxied
-/// request's instructions; this, a fifth of that.
+/// valid), and no four buffer writes per field. NIO's encoder cost 7 % of a proxied request's
+/// instructions (callgrind); this, about half of that.
 final class UpstreamRequestEncoder: ChannelOutboundHandler {
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = IOData
@@ -67,10 +68,7 @@ struct RawBytesWriter {
     }
 
     mutating func append(_ string: String) {
-        let copied: Void? = string.utf8.withContiguousStorageIfAvailable { append(UnsafeRawBufferPointer($0)) }
-        if copied == nil {  // a string without contiguous UTF-8 (bridged): copied first
-            Array(string.utf8).withUnsafeBytes { append($0) }
-        }
+        string.withUTF8Bytes { append(UnsafeRawBufferPointer($0)) }
     }
 
     private mutating func append(_ bytes: UnsafeRawBufferPointer) {

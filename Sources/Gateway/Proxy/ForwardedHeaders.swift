@@ -10,7 +10,6 @@ enum ForwardedHeaders {
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
         "te", "trailer", "transfer-encoding", "upgrade", "host",
     ]
-    static let hopByHop = HeaderNameSet(hopByHopNames)
     /// Request headers not forwarded: hop-by-hop ones, and those the gateway sets itself.
     private static let droppedFromRequests = HeaderNameSet(hopByHopNames + ["x-request-id", "x-forwarded-for", "content-length"])
     /// Response headers not relayed: hop-by-hop ones, and the request id (the gateway's to set).

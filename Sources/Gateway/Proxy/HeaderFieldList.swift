@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOHTTP1
+import ServiceKit
 
 /// Header fields the gateway assembles for NIO's `HTTPHeaders` (a request for an upstream, an
 /// answer for a client), appended without the scan `HTTPHeaders.add` makes of every name: a
@@ -57,7 +58,7 @@ enum HeaderName {
     /// Whether `name` equals `lowercased` ignoring ASCII case (only letters fold).
     static func matches(_ name: String, lowercased: String) -> Bool {
         guard name.utf8.count == lowercased.utf8.count else { return false }
-        return withBytes(of: name) { bytes in withBytes(of: lowercased) { matches(bytes, lowercased: $0) } }
+        return name.withUTF8Bytes { bytes in lowercased.withUTF8Bytes { matches(bytes, lowercased: $0) } }
     }
 
     /// Whether `bytes` equal `expected` (lowercase) ignoring ASCII case.
@@ -68,11 +69,6 @@ enum HeaderName {
             guard byte == lowercased || (byte >= 0x41 && byte <= 0x5A && byte | 0x20 == lowercased) else { return false }
         }
         return true
-    }
-
-    /// Calls `body` with `string`'s UTF-8 bytes: in place (a native string), or copied.
-    static func withBytes<Result>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        string.utf8.withContiguousStorageIfAvailable(body) ?? Array(string.utf8).withUnsafeBufferPointer(body)
     }
 }
 
@@ -89,7 +85,7 @@ struct HeaderNameSet: Sendable {
     /// Whether `name` is one of the set's names, ignoring ASCII case.
     func contains(_ name: String) -> Bool {
         let count = name.utf8.count  // most names are ruled out by their length alone
-        return HeaderName.withBytes(of: name) { bytes in
+        return name.withUTF8Bytes { bytes in
             names.contains { candidate in
                 candidate.count == count && candidate.withUnsafeBufferPointer { HeaderName.matches(bytes, lowercased: $0) }
             }

@@ -84,9 +84,7 @@ struct JSONLogLine {
     static func appendString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         // Scanned as one contiguous buffer (a native string's own), not through the UTF-8 view.
-        if string.utf8.withContiguousStorageIfAvailable({ appendEscapingIfNeeded($0, to: &output) }) == nil {
-            Array(string.utf8).withUnsafeBufferPointer { appendEscapingIfNeeded($0, to: &output) }
-        }
+        string.withUTF8Bytes { appendEscapingIfNeeded($0, to: &output) }
         output.append(UInt8(ascii: "\""))
     }
 
