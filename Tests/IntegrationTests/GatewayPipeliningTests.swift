@@ -24,7 +24,7 @@ struct GatewayPipeliningTests: GatewayTesting {
                         + "GET /r/four?x=1 HTTP/1.1\r\nHost: g\r\nConnection: close\r\n\r\n"
                 )
                 let (text, closed) = try await connection.readUntilClosed(within: .seconds(20))
-                #expect(closed, "the gateway did not close after the request that asked it to")
+                #expect(closed, "the gateway did not close after the request that asked it to: \(text)")
                 let statuses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
                 #expect(statuses == ["201", "200", "201", "201", "404", "201"])
                 let marks = ["\"path\":\"\\/r\\/one\"", "{\"status\":\"ok\"}", "\"path\":\"\\/r\\/two\"", "\"path\":\"\\/r\\/three\"", "No such route", "\"path\":\"\\/r\\/four\""]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -80,8 +81,12 @@ final class RedisTestServer {
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        try InheritedDescriptors.closeAllButStandardStreams(in: &fileActions)
         var child: pid_t = 0
-        let status = posix_spawn(&child, executable, nil, &attributes, argv, environ)
+        let status = posix_spawn(&child, executable, &fileActions, &attributes, argv, environ)
         guard status == 0 else {
             throw RedisTestSetupError(description: "cannot start \(executable): posix_spawn returned \(status)")
         }

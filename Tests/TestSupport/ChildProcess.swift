@@ -21,6 +21,7 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&fileActions, 1, outputFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
         posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+        try InheritedDescriptors.closeAllButStandardStreams(in: &fileActions)
 
         let arguments = ["/bin/sh", "-c", script]
         let environmentLines = environment.map { "\($0.key)=\($0.value)" }
