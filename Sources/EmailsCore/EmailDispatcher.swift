@@ -3,8 +3,9 @@ import Foundation
 import Mail
 
 /// Sends a batch of ``SendEmail`` requests, each once per idempotency key: renders them,
-/// records their attempts in the email log in ONE statement, sends them over SMTP (a few at
-/// a time), then marks the sent ones in ONE statement. Two commits per batch, however many
+/// records their attempts in the email log in ONE statement (which also claims each email,
+/// so two batches holding messages of one key never both send it), sends them over SMTP (a
+/// few at a time), then marks the sent ones in ONE statement. Two commits per batch, however many
 /// emails it holds, instead of two per email.
 ///
 /// Each email succeeds or fails on its own: one that cannot be composed or that the SMTP
@@ -73,10 +74,18 @@ public struct EmailDispatcher: Sendable {
         var outgoing: [(index: Int, entry: EmailLogEntry, message: MailMessage)] = []
         for item in composed {
             let key = requests[item.index].idempotencyKey
-            guard let entry = entries[key] else { throw EmailLogError.noRow(key) }
-            if entry.status == .sent {
-                results[item.index] = .success(.alreadySent(entryId: entry.id))
+            let entry: EmailLogEntry
+            switch entries[key] {
+            case .claimed(let claimed):
+                entry = claimed
+            case .sent(let sent):
+                results[item.index] = .success(.alreadySent(entryId: sent.id))
                 continue
+            case .inProgress:
+                results[item.index] = .failure(.inProgressElsewhere(key: key))
+                continue
+            case nil:
+                throw EmailLogError.noRow(key)
             }
             let message = MailMessage(
                 from: sender, to: [item.recipient], subject: item.email.subject, textBody: item.email.text,
@@ -150,12 +159,17 @@ public enum EmailDispatchError: Error, CustomStringConvertible, Sendable {
     case cannotCompose(key: String, reason: String)
     /// The SMTP send failed; a ``MailError`` says whether a retry can help.
     case notSent(key: String, any Error)
+    /// Another attempt (another batch or replica, with a message of the same key) is sending
+    /// the email now: it is not sent twice; a later retry finds it sent, or takes it over if
+    /// that attempt failed.
+    case inProgressElsewhere(key: String)
 
     /// Whether no retry can help.
     public var isPermanent: Bool {
         switch self {
         case .cannotCompose: true
         case .notSent(_, let error): (error as? MailError).map { !$0.isTransient } ?? false
+        case .inProgressElsewhere: false
         }
     }
 
@@ -168,6 +182,7 @@ public enum EmailDispatchError: Error, CustomStringConvertible, Sendable {
             } else {
                 "the email \(key) was not sent: \(error)"
             }
+        case .inProgressElsewhere(let key): "the email \(key) is being sent by another attempt"
         }
     }
 }

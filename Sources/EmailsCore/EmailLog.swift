@@ -27,39 +27,17 @@ public struct EmailLogEntry: Sendable, Hashable, Codable {
 public struct EmailLog: Sendable {
     let database: Database
     let logger: Logger
+    /// How long an attempt holds an email it is sending: another attempt of the same key in
+    /// that time waits (``AttemptStart/inProgress(_:)``); after it, the holder is taken to
+    /// have died, and the next attempt takes the email over.
+    let attemptLease: Duration
 
-    public init(database: Database) {
+    /// - Parameter attemptLease: longer than any attempt can take (a send-email batch is
+    ///   bounded by the worker's handler timeout, 60 s by default).
+    public init(database: Database, attemptLease: Duration = .seconds(120)) {
         self.database = database
         self.logger = database.logger
-    }
-
-    /// Records an attempt to send the email with `idempotencyKey` and returns its entry:
-    /// a new entry on the first attempt; on a later one the existing entry with its attempt
-    /// count raised (unless it was already sent, which the caller must then not resend).
-    public func beginAttempt(idempotencyKey: String, recipient: String, template: String, subject: String, messageDomain: String)
-        async throws -> EmailLogEntry
-    {
-        let id = UUID()
-        let messageId = "<\(id.uuidString.lowercased())@\(messageDomain)>"
-        let rows = try await database.query(
-            """
-            INSERT INTO emails.email_log (id, idempotency_key, recipient, template, subject, message_id, status)
-            VALUES (\(id), \(idempotencyKey), \(recipient), \(template), \(subject), \(messageId), 'sending')
-            ON CONFLICT (idempotency_key) DO UPDATE
-                SET attempts = emails.email_log.attempts + CASE WHEN emails.email_log.status = 'sent' THEN 0 ELSE 1 END,
-                    status = CASE WHEN emails.email_log.status = 'sent' THEN 'sent' ELSE 'sending' END
-            RETURNING \(unescaped: Self.columns)
-            """)
-        guard let entry = try Self.entries(from: rows).first else {
-            throw EmailLogError.noRow(idempotencyKey)
-        }
-        return entry
-    }
-
-    /// Marks the entry sent.
-    public func markSent(id: UUID) async throws {
-        try await database.query(
-            "UPDATE emails.email_log SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = \(id)")
+        self.attemptLease = attemptLease
     }
 
     /// Marks the entry failed with the reason (a later attempt may still send it).

@@ -33,6 +33,12 @@ public enum EmailsMigrations {
                     CREATE INDEX email_log_status ON emails.email_log (status, created_at DESC);
                     """
             ),
+            Migration(
+                version: 3,
+                name: "email log: when the attempt holding an email began",
+                // NULL on the rows of older attempts: any new attempt may take them over.
+                sql: "ALTER TABLE emails.email_log ADD COLUMN attempt_started_at timestamptz;"
+            ),
         ]
     )
 }

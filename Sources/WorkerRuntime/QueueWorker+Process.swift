@@ -8,7 +8,8 @@ extension QueueWorker {
     /// How a delivery is settled.
     enum Outcome: Sendable {
         case success
-        /// Try again after the backoff delay; `countsAsAttempt` is false for dependency outages.
+        /// Try again after the backoff delay; `countsAsAttempt` is false for dependency outages
+        /// and ``RetryLater``.
         case retry(reason: String, countsAsAttempt: Bool)
         case deadLetter(reason: String)
     }
@@ -63,6 +64,8 @@ extension QueueWorker {
             return .deadLetter(reason: "cannot be decoded: \(error)")
         case .failure(let failure as PermanentFailure):
             return .deadLetter(reason: failure.reason)
+        case .failure(let later as RetryLater):
+            return .retry(reason: "not yet: \(later.reason)", countsAsAttempt: false)
         case .failure(let error):
             let reason = Self.describe(error)
             if DependencyOutage.isOutage(error) {

@@ -21,8 +21,8 @@ extension QueueWorker {
             case .retry(let reason, let countsAsAttempt):
                 let logger = context.logger
                 // Either way the message waits as long as a retry after this attempt does (an
-                // outage just does not count the attempt), in a delay queue that exists: those
-                // serve attempts 2 through maxAttempts.
+                // outage or a RetryLater just does not count the attempt), in a delay queue
+                // that exists: those serve attempts 2 through maxAttempts.
                 guard policy.maxAttempts >= 2 else {
                     try await Task.sleep(for: policy.backoff.initial)
                     try await connection.reject(delivery, requeue: true)
@@ -40,7 +40,7 @@ extension QueueWorker {
                 try await connection.ack(delivery)
                 metrics.retried.increment()
                 logger.warning(
-                    countsAsAttempt ? "handler failed; retrying later" : "a dependency is unavailable; retrying later",
+                    countsAsAttempt ? "handler failed; retrying later" : "cannot be handled now; retrying later, the attempt not counted",
                     metadata: ["error": "\(reason)", "next_attempt": "\(next)", "delay.ms": "\(delay.milliseconds)"]
                 )
 

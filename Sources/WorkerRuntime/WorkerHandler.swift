@@ -56,3 +56,16 @@ public struct PermanentFailure: Error, CustomStringConvertible {
 
     public var description: String { reason }
 }
+
+/// The message cannot be handled yet, for a reason outside it that time will clear (another
+/// worker holds the same work now): retried after the backoff delay, like an outage, without
+/// using up an attempt, so waiting never dead-letters it.
+public struct RetryLater: Error, CustomStringConvertible {
+    public var reason: String
+
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String { reason }
+}

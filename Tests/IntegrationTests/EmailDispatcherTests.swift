@@ -127,4 +127,43 @@ struct EmailDispatcherTests {
             #expect(!logged.contains { $0.idempotencyKey == bad })
         }
     }
+
+    @Test("one key in two batches at once (two messages, two replicas): sent once; the other waits, then finds it sent")
+    func oneKeyInTwoBatchesAtOnce() async throws {
+        try await TestDatabase.withDatabase { database in
+            try await Migrator(database: database).migrate(EmailsMigrations.schema)
+            let smtp = FakeSMTP()
+            let (started, sending) = AsyncStream<Void>.makeStream()
+            let (released, release) = AsyncStream<Void>.makeStream()
+            let dispatcher = EmailDispatcher(
+                log: EmailLog(database: database), renderer: try EmailRenderer(), sender: MailAddress("shop@example.com", name: "Shop"),
+                send: { message in
+                    sending.yield()
+                    for await _ in released { break }  // held mid-send until the test lets it go
+                    try smtp.send(message)
+                }
+            )
+            let key = TestEnvironment.unique("shipped")
+            let request = Self.notice(key, to: "once@example.com")
+
+            async let firstBatch = dispatcher.dispatch([request])
+            for await _ in started { break }  // the first batch holds the email and is sending it
+            let second = try await dispatcher.dispatch([request])
+            guard case .failure(let error) = second[0], case .inProgressElsewhere = error else {
+                Issue.record("the second batch must leave the email to the first, got \(second[0])")
+                return
+            }
+            #expect(!error.isPermanent, "the second message is retried")
+
+            release.yield()
+            let first = try await firstBatch
+            guard case .success(.sent(let id)) = first[0] else {
+                Issue.record("the first batch must send the email, got \(first[0])")
+                return
+            }
+            let retried = try await dispatcher.dispatch([request])
+            #expect((try? retried[0].get()) == .alreadySent(entryId: id))
+            #expect(smtp.sent.count == 1, "the email was sent \(smtp.sent.count) times")
+        }
+    }
 }

@@ -103,26 +103,37 @@ struct WorkerRuntimeTests {
         }
     }
 
-    /// Fails with a Redis outage a number of times, then succeeds.
+    /// Fails a number of times with a Redis outage, or with ``RetryLater``, then succeeds.
     struct OutageHandler: WorkerHandler {
+        enum Failure: String, Sendable, CaseIterable {
+            case redisDown, retryLater
+        }
+
         let log: HandlerLog
         let outages: Int
+        let failure: Failure
 
         func handle(_ job: TestJob, context: MessageContext) async throws {
             log.started(job.id)
             if log.calls(job.id) <= outages {
-                throw RedisError.unavailable(reason: "test outage")
+                switch failure {
+                case .redisDown: throw RedisError.unavailable(reason: "test outage")
+                case .retryLater: throw RetryLater("another worker holds this job")
+                }
             }
-            #expect(context.attempt == 1, "an outage must not use up attempts")
+            #expect(context.attempt == 1, "waiting must not use up attempts")
         }
     }
 
-    @Test("a dependency outage longer than every attempt does not dead-letter the message")
-    func outagesDoNotUseUpAttempts() async throws {
-        let policy = RuntimeHarness.policy("outage")
+    @Test(
+        "a dependency outage, or a RetryLater, longer than every attempt does not dead-letter the message",
+        arguments: OutageHandler.Failure.allCases
+    )
+    func outagesDoNotUseUpAttempts(failure: OutageHandler.Failure) async throws {
+        let policy = RuntimeHarness.policy("outage-\(failure.rawValue)")
         let log = HandlerLog()
-        let connection = try RuntimeHarness.connection("outage")
-        let handler = OutageHandler(log: log, outages: policy.maxAttempts + 2)
+        let connection = try RuntimeHarness.connection("outage-\(failure.rawValue)")
+        let handler = OutageHandler(log: log, outages: policy.maxAttempts + 2, failure: failure)
         let worker = QueueWorker(policy: policy, connection: connection, handler: handler, settings: RuntimeHarness.settings, logger: MessagingTestBroker.logger)
         try await RuntimeHarness.run(connection, worker, declaring: policy) { connection in
             try await RuntimeHarness.publish([TestJob(id: 3)], to: policy.name, on: connection)

@@ -9,7 +9,10 @@ await Worker.run(queue: .sendEmail) { resources in
     let mailer = try SMTPMailer(configuration: smtp, logger: resources.logger)
     return SendEmailHandler(
         dispatcher: EmailDispatcher(
-            log: EmailLog(database: try resources.database()),
+            log: EmailLog(
+                database: try resources.database(),
+                attemptLease: .seconds(try resources.config.integer("email.claimLeaseSeconds", default: 120, in: 5...86_400))
+            ),
             renderer: try EmailRenderer(),
             sender: try MailAddress(parsing: resources.config.string(forKey: "mail.from", default: "Shop <shop@example.com>")),
             send: { message in try await mailer.send(message) }
