@@ -54,9 +54,10 @@ public enum OrderEmails {
         )
     }
 
-    public static func shipped(_ order: Order, trackingNumber: String?) -> SendEmail {
+    /// The `order-shipped` email, with the order's tracking number if it has one.
+    public static func shipped(_ order: Order) -> SendEmail {
         var variables = variables(of: order)
-        if let trackingNumber {
+        if let trackingNumber = order.dto.trackingNumber {
             variables["trackingNumber"] = .string(trackingNumber)
         }
         return SendEmail(

@@ -87,6 +87,17 @@ public struct OrderRepository: Sendable {
         }
     }
 
+    /// Moves a `confirmed` order to `shipped`, with its tracking number if it has one; false
+    /// if the order was not `confirmed`.
+    public func ship(_ id: UUID, trackingNumber: String?) async throws -> Bool {
+        try await database.transaction { connection in
+            let reason = trackingNumber.map { "tracking \($0)" } ?? "shipped"
+            guard try await Self.transition(id, from: [.confirmed], to: .shipped, reason: reason, on: connection) else { return false }
+            try await connection.query("UPDATE orders.orders SET tracking_number = \(trackingNumber) WHERE id = \(id)")
+            return true
+        }
+    }
+
     /// ``transition(_:from:to:reason:)`` inside a transaction the caller holds.
     static func transition(_ id: UUID, from: Set<OrderStatus>, to status: OrderStatus, reason: String?, on connection: DatabaseConnection)
         async throws -> Bool
@@ -112,14 +123,15 @@ public struct OrderRepository: Sendable {
     // MARK: - Reading rows
 
     static let orderColumns = """
-        id, user_id, email, status, status_reason, total_amount, currency, payment_method, shipping_address::text, created_at, updated_at
+        id, user_id, email, status, status_reason, total_amount, currency, payment_method, shipping_address::text, tracking_number,
+        created_at, updated_at
         """
 
     /// Decodes rows of ``orderColumns`` (without lines or history).
     func decodeOrders(_ rows: [PostgresRow]) throws -> [Order] {
         var orders: [Order] = []
-        let columns = (UUID, UUID, String, String, String?, Int, String, String?, String?, Date, Date).self
-        for (id, userId, email, statusText, reason, total, currency, method, addressText, created, updated) in try rows.decode(columns) {
+        let columns = (UUID, UUID, String, String, String?, Int, String, String?, String?, String?, Date, Date).self
+        for (id, userId, email, statusText, reason, total, currency, method, addressText, tracking, created, updated) in try rows.decode(columns) {
             guard let status = OrderStatus(rawValue: statusText) else {
                 throw OrderStoreError.corrupt("order \(id) has unknown status '\(statusText)'")
             }
@@ -127,7 +139,7 @@ public struct OrderRepository: Sendable {
             let dto = OrderDTO(
                 id: id, userId: userId, status: status, lines: [],
                 total: Money(amount: total, currency: currency.trimmingCharacters(in: .whitespaces)),
-                statusReason: reason, shippingAddress: address, createdAt: created, updatedAt: updated
+                statusReason: reason, shippingAddress: address, trackingNumber: tracking, createdAt: created, updatedAt: updated
             )
             orders.append(Order(dto: dto, email: email, paymentMethod: method))
         }

@@ -111,6 +111,11 @@ public enum OrdersMigrations {
                     CREATE INDEX payments_order ON orders.payments (order_id, id);
                     """
             ),
+            Migration(
+                version: 4,
+                name: "tracking number of a shipped order",
+                sql: "ALTER TABLE orders.orders ADD COLUMN tracking_number text;"
+            ),
         ]
     )
 }

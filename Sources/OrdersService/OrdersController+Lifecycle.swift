@@ -46,7 +46,9 @@ extension OrdersController {
 
     /// `POST /orders/:id/ship` (admin): a `confirmed` order is handed to the carrier, with an
     /// optional `trackingNumber`; the customer gets the `order-shipped` email. Shipping a shipped
-    /// order again is a no-op (the email is not sent twice); any other status is `409`.
+    /// order again is a no-op that queues the email again, with the recorded tracking number
+    /// (sent once per order: its idempotency key); a different tracking number is `409`, and
+    /// so is any other status.
     @Sendable func ship(request: Request, context: ShopRequestContext) async throws -> JSONResponse<OrderDTO> {
         _ = try context.requireAdmin()
         let id = try context.parameters.requireUUID("id")
@@ -54,32 +56,37 @@ extension OrdersController {
         if request.headers[.contentLength].map({ $0 != "0" }) ?? (request.headers[.transferEncoding] != nil) {
             body = try await request.decodeJSON(ShipOrderRequest.self, context: context)
         }
+        let trackingNumber = body.trackingNumber?.trimmingCharacters(in: .whitespaces)
         var validator = Validator()
-        if let tracking = body.trackingNumber {
-            validator.checkLength(tracking, "trackingNumber", 1...64)
+        if let trackingNumber {
+            validator.checkLength(trackingNumber, "trackingNumber", 1...64)
         }
         try validator.validate()
         guard let order = try await orders.find(id: id) else {
             throw HTTPProblem.notFound("There is no order with id \(id).")
         }
-        if order.status != .shipped {
-            let reason = body.trackingNumber.map { "tracking \($0)" } ?? "shipped"
-            guard try await orders.transition(id, from: [.confirmed], to: .shipped, reason: reason) else {
+        if order.status == .shipped {
+            if let trackingNumber, trackingNumber != order.dto.trackingNumber {
+                let recorded = order.dto.trackingNumber.map { "tracking number \($0)" } ?? "no tracking number"
+                throw HTTPProblem.conflict("Order \(id) has shipped already, with \(recorded).")
+            }
+        } else {
+            guard try await orders.ship(id, trackingNumber: trackingNumber) else {
                 let status = try await orders.find(id: id)?.status ?? order.status
                 throw HTTPProblem.conflict("Order \(id) is \(status.rawValue): only confirmed orders can be shipped.")
             }
             context.logger.info("order shipped", metadata: ["order.id": "\(id)"])
         }
+        guard let shipped = try await orders.find(id: id, withHistory: true) else {
+            throw HTTPProblem.notFound("There is no order with id \(id).")
+        }
         do {
             try await publisher.publish(
-                OrderEmails.shipped(order, trackingNumber: body.trackingNumber?.trimmingCharacters(in: .whitespaces)),
+                OrderEmails.shipped(shipped),
                 messageID: "email.order-shipped:\(id.uuidString)", correlationID: id.uuidString, traceParent: context.traceParent.child()
             )
         } catch {
             throw HTTPProblem.unavailable("Order \(id) is shipped, but its email could not be queued; ship it again to re-send.")
-        }
-        guard let shipped = try await orders.find(id: id, withHistory: true) else {
-            throw HTTPProblem.notFound("There is no order with id \(id).")
         }
         return JSONResponse(shipped.dto)
     }

@@ -67,6 +67,8 @@ public struct OrderDTO: Codable, Sendable, Hashable {
     public var statusReason: String?
     /// Where the order ships to (absent on orders placed before addresses were taken).
     public var shippingAddress: ShippingAddress?
+    /// The carrier's tracking number, once the order has shipped with one.
+    public var trackingNumber: String?
     /// Every status change, oldest first: only in `GET /orders/:id`.
     public var history: [OrderStatusChangeDTO]?
     public var createdAt: Date
@@ -74,8 +76,8 @@ public struct OrderDTO: Codable, Sendable, Hashable {
 
     public init(
         id: UUID, userId: UUID, status: OrderStatus, lines: [OrderLineDTO], total: Money,
-        statusReason: String?, shippingAddress: ShippingAddress? = nil, history: [OrderStatusChangeDTO]? = nil,
-        createdAt: Date, updatedAt: Date
+        statusReason: String?, shippingAddress: ShippingAddress? = nil, trackingNumber: String? = nil,
+        history: [OrderStatusChangeDTO]? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.userId = userId
@@ -84,6 +86,7 @@ public struct OrderDTO: Codable, Sendable, Hashable {
         self.total = total
         self.statusReason = statusReason
         self.shippingAddress = shippingAddress
+        self.trackingNumber = trackingNumber
         self.history = history
         self.createdAt = createdAt
         self.updatedAt = updatedAt
