@@ -36,8 +36,10 @@ final class RequestCounter: Sendable {
 extension GatewayTesting {
     /// A gateway for `routes` whose rate limits count in the Redis at `redisPort` (no limiter
     /// without one), failing open after `rateLimitTimeout`. Each `app.test(.live)` runs it anew
-    /// with the same routes, metrics and limiter.
-    func edgeGateway(routes: String, redisPort: Int? = nil, rateLimitTimeout: Duration = .milliseconds(250)) async throws -> EdgeTestGateway {
+    /// with the same routes, metrics and limiter. The timeout is longer than production's: on a
+    /// loaded test machine a Redis round trip can take more than 250 ms, and a limiter that
+    /// fails open then lets through requests a test expects to be limited.
+    func edgeGateway(routes: String, redisPort: Int? = nil, rateLimitTimeout: Duration = .seconds(2)) async throws -> EdgeTestGateway {
         let configuration = try GatewayConfiguration(json: Data(routes.utf8), environment: [:], defaults: RouteDefaults(timeout: .seconds(30), retries: 1, maxBodyBytes: 1024))
         let registry = PrometheusCollectorRegistry()
         let metrics = GatewayMetrics(registry: registry)
