@@ -61,6 +61,16 @@ struct GatewayProcessTests {
                 try await writer.finish(nil)
             })
         }
+        // 10 bytes of the 20 it announces, the rest `after` ms later: an answer that stalls midway.
+        router.get("/r/stall") { request, _ -> Response in
+            let delay = request.uri.queryParameters.get("after", as: Int.self) ?? 0
+            return Response(status: .ok, headers: [.contentLength: "20"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "first-half"))
+                try await Task.sleep(for: .milliseconds(delay))
+                try await writer.write(ByteBuffer(string: "second-hal"))
+                try await writer.finish(nil)
+            })
+        }
         router.get("/r/slow") { _, _ -> String in
             try await Task.sleep(for: .seconds(30))
             return "late"

@@ -47,13 +47,13 @@ struct UpstreamLoopPoolTests {
         #expect(first.isOpen, "a taken connection was swept as idle")
     }
 
-    @Test func aPassedAnswerDeadlineIsClearedOnce() {
+    @Test func aPassedStallDeadlineIsClearedOnce() {
         let connection = connections(1)[0]
         let deadline = NIODeadline.now() + .seconds(5)
-        connection.answerDeadline = deadline
+        connection.stallDeadline = deadline
         pool.sweepDeadlines(now: deadline - .milliseconds(1))
-        #expect(connection.answerDeadline == deadline)
+        #expect(connection.stallDeadline == deadline)
         pool.sweepDeadlines(now: deadline)
-        #expect(connection.answerDeadline == nil)
+        #expect(connection.stallDeadline == nil)
     }
 }

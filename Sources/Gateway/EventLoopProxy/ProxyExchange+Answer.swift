@@ -9,7 +9,6 @@ extension ProxyExchange {
     func upstreamHead(_ upstream: HTTPResponseHead) {
         guard case .awaitingHead(let lease, let connection) = state else { return }
         if upstream.status.code < 200 { return }  // 1xx (103 Early Hints...): the final answer follows
-        connection.answerDeadline = nil
         lease.record(.response(status: Int(upstream.status.code)))
         state = .relaying(lease, connection, keepAlive: upstream.isKeepAlive)
         var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HeaderFieldList.self)
@@ -24,7 +23,9 @@ extension ProxyExchange {
             HTTPResponseHead(version: version, status: upstream.status, headers: headers.httpHeaders), answering: head, closing: closesConnection,
             context: client
         )
-        headHeldSince = .now()
+        let now = NIODeadline.now()
+        headHeldSince = now
+        connection.stallDeadline = now + TimeAmount(route.timeout)
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
@@ -37,7 +38,9 @@ extension ProxyExchange {
     /// client cannot keep up. A head that came without body bytes is held for them instead
     /// (``headHeldSince``).
     func upstreamReadComplete() {
-        guard case .relaying(_, let connection, _) = state, headHeldSince == nil else { return }
+        guard case .relaying(_, let connection, _) = state else { return }
+        connection.stallDeadline = .now() + TimeAmount(route.timeout)
+        guard headHeldSince == nil else { return }
         client.flush()
         if !waitingForClient, !client.channel.isWritable {
             waitingForClient = true
@@ -57,6 +60,7 @@ extension ProxyExchange {
     func clientWritable() {
         guard waitingForClient, case .relaying(_, let connection, _) = state else { return }
         waitingForClient = false
+        connection.stallDeadline = .now() + TimeAmount(route.timeout)
         connection.resumeReading()
     }
 
@@ -64,6 +68,7 @@ extension ProxyExchange {
         guard case .relaying(let lease, let connection, let keepAlive) = state else { return }
         state = .done
         connection.exchange = nil
+        connection.stallDeadline = nil
         lease.release()
         if keepAlive {
             proxy.connections.release(connection)
@@ -74,29 +79,38 @@ extension ProxyExchange {
     }
 
     /// The upstream connection failed: before the answer began, like a failed attempt; in the
-    /// middle of it, the client's connection is closed (a cut answer must not look whole).
+    /// middle of it, the answer is cut off.
     func upstreamFailed(_ error: any Error) {
         switch state {
         case .awaitingHead(let lease, let connection):
-            connection.answerDeadline = nil
+            connection.stallDeadline = nil
             attemptFailed(error, lease: lease, connection: connection)
-        case .relaying(let lease, let connection, _):
-            state = .done
-            connection.close()
-            lease.release()
-            logger.warning("upstream failed in the middle of its answer", metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "error": "\(error)"])
-            client.close(promise: nil)
-            writeAccessLog()
+        case .relaying:
+            cutOff("upstream failed in the middle of its answer", error: error)
         case .admitting, .connecting, .done:
             break
         }
+    }
+
+    /// Ends an answer that cannot be finished: both connections are closed (a cut answer must
+    /// not look whole to the client, nor its rest be read as the next answer upstream).
+    func cutOff(_ why: String, error: any Error) {
+        guard case .relaying(let lease, let connection, _) = state else { return }
+        state = .done
+        connection.exchange = nil
+        connection.stallDeadline = nil
+        connection.close()
+        lease.release()
+        logger.warning("answer cut off", metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "reason": "\(why)", "error": "\(error)"])
+        client.close(promise: nil)
+        writeAccessLog()
     }
 
     /// The client went away: the upstream connection in use is closed (its answer is unwanted).
     func clientClosed() {
         switch state {
         case .awaitingHead(let lease, let connection):
-            connection.answerDeadline = nil
+            connection.stallDeadline = nil
             connection.exchange = nil
             connection.close()
             lease.finish(.abandoned)

@@ -161,17 +161,26 @@ final class ProxyExchange {
             target += "?\(query)"
         }
         // No timer per request: the connection's pool sweeps its loop's deadlines (LoopPool).
-        connection.answerDeadline = .now() + TimeAmount(route.timeout)
+        connection.stallDeadline = .now() + TimeAmount(route.timeout)
         state = .awaitingHead(lease, connection)
         connection.exchange = self
         connection.send(HTTPRequestHead(version: .http1_1, method: head.method, uri: target, headers: headers.httpHeaders))
     }
 
-    /// The route's timeout passed before the answer began.
+    /// The route's timeout passed without progress: before the answer began (a `504`, or the
+    /// next address), or in the middle of it (the upstream stopped sending, or the client
+    /// stopped reading: the answer is cut off).
     func timedOut() {
-        guard case .awaitingHead(let lease, let connection) = state else { return }
-        connection.exchange = nil
-        attemptFailed(UpstreamTimedOut(timeout: route.timeout), lease: lease, connection: connection)
+        switch state {
+        case .awaitingHead(let lease, let connection):
+            connection.exchange = nil
+            attemptFailed(UpstreamTimedOut(timeout: route.timeout), lease: lease, connection: connection)
+        case .relaying:
+            let stalled = waitingForClient ? "the client took nothing" : "the upstream sent nothing"
+            cutOff("\(stalled) for \(route.timeout)", error: UpstreamTimedOut(timeout: route.timeout))
+        case .admitting, .connecting, .done:
+            break
+        }
     }
 
     /// An attempt failed before the answer began: the next address for an idempotent request

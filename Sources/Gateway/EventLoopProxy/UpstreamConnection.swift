@@ -18,8 +18,10 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     var exchange: ProxyExchange?
     /// The pool of its event loop, which sweeps its deadlines (set once connected).
     var loopPool: UpstreamConnectionPool.LoopPool?
-    /// When the exchange's answer must have begun (the route's timeout); `nil` when not waiting.
-    var answerDeadline: NIODeadline?
+    /// When the exchange gives up on this connection: the route's timeout after the request is
+    /// sent, and again after each step of the answer (an upstream read, or the client taking
+    /// more), as nginx's `proxy_read_timeout` and `send_timeout`; `nil` while idle.
+    var stallDeadline: NIODeadline?
     /// Since when the connection has been idle in its pool; `nil` while in use.
     var idleSince: NIODeadline?
     private var context: ChannelHandlerContext?
@@ -103,9 +105,9 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
         close()
     }
 
-    /// The pool's sweep found the answer late: the exchange gives up on this connection.
-    func answerTimedOut() {
-        answerDeadline = nil
+    /// The pool's sweep found the exchange past its ``stallDeadline``: it gives up.
+    func stalled() {
+        stallDeadline = nil
         exchange?.timedOut()
     }
 

@@ -5,7 +5,7 @@ extension UpstreamConnectionPool {
     /// ones by address, for reuse. Touched only on that loop.
     ///
     /// The sweep runs every `sweepInterval` while the loop has connections: it times out an
-    /// exchange whose answer has not begun by its `answerDeadline`, closes a connection idle
+    /// exchange that made no progress by its `stallDeadline`, closes a connection idle
     /// for `idleTimeout`, and flushes an answer's head held for its body a whole interval. One
     /// repeating task per loop instead of a timer scheduled and cancelled per request (two,
     /// with the idle timer), which the profile showed at about 3 % of a proxied request's CPU;
@@ -71,12 +71,12 @@ extension UpstreamConnectionPool {
             idle[address]?.count ?? 0
         }
 
-        /// Times out late answers, closes connections idle too long, and flushes answer heads
+        /// Times out stalled exchanges, closes connections idle too long, and flushes answer heads
         /// held for their body a whole interval.
         func sweepDeadlines(now: NIODeadline) {
             for connection in open.values {
-                if let deadline = connection.answerDeadline, now >= deadline {
-                    connection.answerTimedOut()
+                if let deadline = connection.stallDeadline, now >= deadline {
+                    connection.stalled()
                 } else if let since = connection.idleSince, now - since >= idleTimeout {
                     connection.close()
                 } else {
