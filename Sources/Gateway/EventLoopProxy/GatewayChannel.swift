@@ -20,14 +20,17 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
-            try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: false,  // ProxyHandler keeps requests in order itself
-                withErrorHandling: false,  // Hummingbird answers malformed requests
-                // Hummingbird's answers were validated by HTTPTypes; proxied ones carry what
-                // NIO's parser read from the upstream, and the gateway's own headers.
-                withOutboundHeaderValidation: false
-            )
-            try pipeline.addHandler(ProxyHandler(proxy: proxy, idleTimeout: idleTimeout.map { TimeAmount($0) }))
+            // NIO's HTTP/1 codec as `configureHTTPServerPipeline` sets it up, without its
+            // pipelining handler (ProxyHandler keeps requests in order itself), its error
+            // handler (Hummingbird answers malformed requests) and its header validation
+            // (Hummingbird's answers were validated by HTTPTypes), and with the proxy path's
+            // answers written below the encoder (ProxyAnswerOutlet). The encoder is not told
+            // each request's method, so ProxyHandler leaves out the body of an answer to a `HEAD`.
+            let outlet = ProxyAnswerOutlet()
+            try pipeline.addHandler(outlet)
+            try pipeline.addHandler(HTTPResponseEncoder())
+            try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+            try pipeline.addHandler(ProxyHandler(proxy: proxy, outlet: outlet, idleTimeout: idleTimeout.map { TimeAmount($0) }))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }

@@ -14,15 +14,7 @@ extension ProxyExchange {
         var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HeaderFieldList.self)
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
-        // An HTTP/1.0 client cannot read chunks: a body of unknown length goes to it as it comes,
-        // in an HTTP/1.0 answer (NIO's encoder chunks only HTTP/1.1 ones), ended by the close.
-        closesConnection = head.version == .http1_0 && head.method != .HEAD && upstream.status.mayHaveResponseBody
-            && headers.first(.contentLength) == nil
-        let version: HTTPVersion = closesConnection ? .http1_0 : .http1_1
-        handler.writeExchangeHead(
-            HTTPResponseHead(version: version, status: upstream.status, headers: headers.httpHeaders), answering: head, closing: closesConnection,
-            context: client
-        )
+        writeHead(status: upstream.status, headers: headers)
         let now = NIODeadline.now()
         headHeldSince = now
         connection.stallDeadline = now + TimeAmount(route.timeout)
@@ -31,7 +23,7 @@ extension ProxyExchange {
     func upstreamBody(_ chunk: ByteBuffer) {
         guard case .relaying = state else { return }
         headHeldSince = nil
-        client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(chunk))), promise: nil)
+        handler.outlet.writeBody(chunk, framing: framing)
     }
 
     /// The upstream's bytes of this read are written: flush them, and stop reading while the
@@ -41,7 +33,7 @@ extension ProxyExchange {
         guard case .relaying(_, let connection, _) = state else { return }
         connection.stallDeadline = .now() + TimeAmount(route.timeout)
         guard headHeldSince == nil else { return }
-        client.flush()
+        handler.outlet.flush()
         if !waitingForClient, !client.channel.isWritable {
             waitingForClient = true
             connection.pauseReading()
@@ -53,7 +45,7 @@ extension ProxyExchange {
     func flushHead(heldBefore deadline: NIODeadline) {
         guard let since = headHeldSince, since < deadline, case .relaying = state else { return }
         headHeldSince = nil
-        client.flush()
+        handler.outlet.flush()
     }
 
     /// The client can take more again.
@@ -138,10 +130,16 @@ extension ProxyExchange {
         headers.set(.contentLength, to: String(body.readableBytes))
         addEdgeHeaders(to: &headers)
         answered(status: problem.status.code)
-        let status = HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase)
-        handler.writeExchangeHead(HTTPResponseHead(version: .http1_1, status: status, headers: headers.httpHeaders), answering: head, closing: false, context: client)
-        client.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+        writeHead(status: HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase), headers: headers)
+        handler.outlet.writeBody(body, framing: framing)
         finishAnswer()
+    }
+
+    /// Writes the answer's head, framed for its client (``AnswerFraming``), without flushing it.
+    private func writeHead(status: HTTPResponseStatus, headers: HeaderFieldList) {
+        var headers = headers
+        (framing, closesConnection) = AnswerFraming.decide(status: status, headers: &headers, answering: head)
+        handler.writeExchangeHead(status: status, headers: headers, answering: head, closing: closesConnection)
     }
 
     /// What every answer carries, whoever made it: the quota on a limited route, CORS for an
@@ -177,6 +175,6 @@ extension ProxyExchange {
     /// the client keeps it alive: `Connection: close`, or HTTP/1.0 without `keep-alive`, or a
     /// body only the connection's close can end).
     private func finishAnswer() {
-        handler.finishExchange(context: client, keepAlive: head.isKeepAlive && !closesConnection, whenFlushed: writeAccessLog)
+        handler.finishExchange(context: client, end: framing.end, keepAlive: head.isKeepAlive && !closesConnection, whenFlushed: writeAccessLog)
     }
 }

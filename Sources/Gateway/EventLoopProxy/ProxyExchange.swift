@@ -55,6 +55,8 @@ final class ProxyExchange {
     /// system call and a client wake-up more per request. Flushed with the body, the answer's
     /// end, or by the pool's sweep once held for a sweep interval.
     var headHeldSince: NIODeadline?
+    /// How the answer's body is delimited for the client (set with the answer's head).
+    var framing = AnswerFraming.raw
     /// Whether only the connection's close can end the answer's body (an HTTP/1.0 client and
     /// no `Content-Length`): the connection closes after it.
     var closesConnection = false

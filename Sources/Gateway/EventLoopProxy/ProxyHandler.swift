@@ -26,8 +26,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     enum State {
         case idle
         /// Hummingbird answers the request; idle again once its answer ends. An HTTP/1.0
-        /// request that keeps the connection gets an answer that says so.
-        case passing(http10KeepAlive: Bool)
+        /// request that keeps the connection gets an answer that says so; the answer to a
+        /// `HEAD` (or `CONNECT`) has its body left out.
+        case passing(http10KeepAlive: Bool, bodiless: Bool)
         case proxying(ProxyExchange, requestEnded: Bool)
         /// Answered before the request's end was read.
         case awaitingRequestEnd
@@ -41,6 +42,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     let proxy: EdgeProxy
+    /// Where the proxy path's answers are written, as bytes (see ``ProxyAnswerOutlet``).
+    let outlet: ProxyAnswerOutlet
     var state = State.idle
     private var peer: String?
     /// From a request's head until its answer's end is written (kept by ``idleTimeout``).
@@ -54,8 +57,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The pending check of ``idleTimeout``.
     var idleCheck: Scheduled<Void>?
 
-    init(proxy: EdgeProxy, idleTimeout: TimeAmount?) {
+    init(proxy: EdgeProxy, outlet: ProxyAnswerOutlet, idleTimeout: TimeAmount?) {
         self.proxy = proxy
+        self.outlet = outlet
         self.idleTimeout = IdleTimeout(limit: idleTimeout)
     }
 
@@ -95,7 +99,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             guard let entry = proxy.entry(for: head) else {
-                state = .passing(http10KeepAlive: head.isHTTP10KeepAlive)
+                state = .passing(http10KeepAlive: head.isHTTP10KeepAlive, bodiless: head.method == .HEAD || head.method == .CONNECT)
                 passToHummingbird(head, context: context)
                 return
             }
@@ -127,55 +131,66 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(wrapInboundOut(.head(closing)))
     }
 
-    /// Writes the head of the answer to `request` on the proxy path; `closing`: the connection
-    /// closes after this answer.
-    func writeExchangeHead(_ head: HTTPResponseHead, answering request: HTTPRequestHead, closing: Bool, context: ChannelHandlerContext) {
-        var head = head
-        addConnectionHeader(to: &head, http10KeepAlive: request.isHTTP10KeepAlive, closing: closing)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
+    /// Writes the head of the answer to `request` on the proxy path (not flushed); `closing`:
+    /// the connection closes after this answer.
+    func writeExchangeHead(status: HTTPResponseStatus, headers: HeaderFieldList, answering request: HTTPRequestHead, closing: Bool) {
+        var headers = headers
+        addConnectionHeader(to: &headers, http10KeepAlive: request.isHTTP10KeepAlive, closing: closing)
+        let startLine = ("HTTP/1.1", String(status.code), status.reasonPhrase)
+        outlet.write(HTTPHeadBytes.encode(startLine: startLine, headers: headers.httpHeaders, allocator: outlet.allocator))
     }
 
     /// What an answer's `Connection` header must say, on both paths: `close` when the
     /// connection closes after this answer (`closing`, or the gateway is stopping); else
     /// `keep-alive` to an HTTP/1.0 request that keeps the connection (HTTP/1.0 closes unless told).
-    private func addConnectionHeader(to head: inout HTTPResponseHead, http10KeepAlive: Bool, closing: Bool) {
+    private func addConnectionHeader(to headers: inout some EdgeHeaderFields, http10KeepAlive: Bool, closing: Bool) {
         if closing || quiescing {
-            head.headers.replaceOrAdd(name: "Connection", value: "close")
+            headers.set(.connection, to: "close")
         } else if http10KeepAlive {
-            head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+            headers.set(.connection, to: "keep-alive")
         }
     }
 
-    /// Writes the end of the exchange's answer and flushes it, then calls `flushed` (work that
-    /// need not delay the answer), after which the next request may be taken; closes the
-    /// connection after it unless it is kept alive.
-    func finishExchange(context: ChannelHandlerContext, keepAlive: Bool, whenFlushed flushed: () -> Void) {
+    /// Writes `end` (what ends the exchange's answer in its framing) and flushes the answer,
+    /// then calls `flushed` (work that need not delay the answer), after which the next
+    /// request may be taken; closes the connection after it unless it is kept alive.
+    func finishExchange(context: ChannelHandlerContext, end: ByteBuffer, keepAlive: Bool, whenFlushed flushed: () -> Void) {
         guard case .proxying(_, let requestEnded) = state else {
             flushed()
             return
         }
         state = requestEnded ? .idle : .awaitingRequestEnd
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        let written = context.eventLoop.makePromise(of: Void.self)
+        outlet.writeAndFlush(end, promise: written)
         flushed()  // before a held request is taken: log lines stay in the order of the answers
-        answerEnded(written: written, closing: !keepAlive, context: context)
+        answerEnded(written: written.futureResult, closing: !keepAlive, context: context)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard case .passing(let http10KeepAlive) = state else {
+        guard case .passing(let http10KeepAlive, let bodiless) = state else {
             context.write(data, promise: promise)
             return
         }
         switch unwrapOutboundIn(data) {
         case .head(var head):
-            addConnectionHeader(to: &head, http10KeepAlive: http10KeepAlive, closing: false)
+            addConnectionHeader(to: &head.headers, http10KeepAlive: http10KeepAlive, closing: false)
             context.write(wrapOutboundOut(.head(head)), promise: promise)
         case .end:
             state = .idle
             let written = context.eventLoop.makePromise(of: Void.self)
             written.futureResult.cascade(to: promise)
-            context.write(data, promise: written)
+            if bodiless {
+                // Nothing to end: NIO's encoder would end a chunked body the answer does not have.
+                outlet.writeAndFlush(ByteBuffer(), promise: written)
+            } else {
+                context.write(data, promise: written)
+            }
             answerEnded(written: written.futureResult, closing: false, context: context)
         case .body:
+            guard !bodiless else {
+                promise?.succeed()  // an answer to a HEAD has no body
+                return
+            }
             context.write(data, promise: promise)
         }
     }
