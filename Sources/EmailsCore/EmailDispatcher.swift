@@ -5,8 +5,8 @@ import Mail
 /// Sends a batch of ``SendEmail`` requests, each once per idempotency key: renders them,
 /// records their attempts in the email log in ONE statement (which also claims each email,
 /// so two batches holding messages of one key never both send it), sends them over SMTP (a
-/// few at a time), then marks the sent ones in ONE statement. Two commits per batch, however many
-/// emails it holds, instead of two per email.
+/// few at a time), then marks the sent ones in ONE statement. Two commits per batch, however
+/// many emails it holds, instead of two per email.
 ///
 /// Each email succeeds or fails on its own: one that cannot be composed or that the SMTP
 /// server refuses is reported (and, for SMTP, marked failed in the log) while the others are

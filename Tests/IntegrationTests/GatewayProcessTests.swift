@@ -61,8 +61,10 @@ struct GatewayProcessTests {
                 try await writer.finish(nil)
             })
         }
-        // 10 bytes of the 20 it announces, the rest `after` ms later: an answer that stalls midway.
-        router.get("/r/stall") { request, _ -> Response in
+        // 10 bytes of the 20 it announces, the rest `after` ms later: an answer that stalls
+        // midway (to a GET, on the event-loop path; to a POST with a body, on the router's).
+        let stalling: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            _ = try await request.body.collect(upTo: 1024)
             let delay = request.uri.queryParameters.get("after", as: Int.self) ?? 0
             return Response(status: .ok, headers: [.contentLength: "20"], body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: "first-half"))
@@ -71,6 +73,8 @@ struct GatewayProcessTests {
                 try await writer.finish(nil)
             })
         }
+        router.get("/r/stall", use: stalling)
+        router.post("/r/stall", use: stalling)
         router.get("/r/slow") { _, _ -> String in
             try await Task.sleep(for: .seconds(30))
             return "late"

@@ -78,7 +78,7 @@ extension ProxyExchange {
             connection.stallDeadline = nil
             attemptFailed(error, lease: lease, connection: connection)
         case .relaying:
-            cutOff("upstream failed in the middle of its answer", error: error)
+            cutOff("the upstream failed in the middle of its answer: \(error)")
         case .admitting, .connecting, .done:
             break
         }
@@ -86,14 +86,14 @@ extension ProxyExchange {
 
     /// Ends an answer that cannot be finished: both connections are closed (a cut answer must
     /// not look whole to the client, nor its rest be read as the next answer upstream).
-    func cutOff(_ why: String, error: any Error) {
+    func cutOff(_ why: String) {
         guard case .relaying(let lease, let connection, _) = state else { return }
         state = .done
         connection.exchange = nil
         connection.stallDeadline = nil
         connection.close()
         lease.release()
-        logger.warning("answer cut off", metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "reason": "\(why)", "error": "\(error)"])
+        logger.warning("answer cut off", metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "reason": "\(why)"])
         client.close(promise: nil)
         writeAccessLog()
     }

@@ -178,8 +178,7 @@ final class ProxyExchange {
             connection.exchange = nil
             attemptFailed(UpstreamTimedOut(timeout: route.timeout), lease: lease, connection: connection)
         case .relaying:
-            let stalled = waitingForClient ? "the client took nothing" : "the upstream sent nothing"
-            cutOff("\(stalled) for \(route.timeout)", error: UpstreamTimedOut(timeout: route.timeout))
+            cutOff(waitingForClient ? "the client took nothing for \(route.timeout)" : "\(UpstreamStalled(timeout: route.timeout))")
         case .admitting, .connecting, .done:
             break
         }

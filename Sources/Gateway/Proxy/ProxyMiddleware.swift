@@ -95,7 +95,7 @@ struct ProxyMiddleware: RouterMiddleware {
             do {
                 let response = try await http.execute(upstreamRequest, deadline: .now() + TimeAmount(route.timeout))
                 lease.record(.response(status: Int(response.status.code)))
-                return Self.clientResponse(from: response, closing: relay, releasing: lease)
+                return Self.clientResponse(from: response, closing: relay, releasing: lease, route: route, logger: context.logger)
             } catch {
                 let outcome = UpstreamFailure.outcome(of: error)
                 lease.finish(outcome)
@@ -113,15 +113,19 @@ struct ProxyMiddleware: RouterMiddleware {
     }
 
     /// The upstream's answer for the client: its status, its headers minus hop-by-hop ones,
-    /// and its body streamed through; the relay closes and the lease ends once the body is done.
-    private static func clientResponse(from response: HTTPClientResponse, closing relay: RequestBodyRelay?, releasing lease: UpstreamLease) -> Response {
+    /// and its body streamed through (cut off if the upstream pauses for the route's timeout);
+    /// the relay closes and the lease ends once the body is done.
+    private static func clientResponse(
+        from response: HTTPClientResponse, closing relay: RequestBodyRelay?, releasing lease: UpstreamLease, route: Route, logger: Logger
+    ) -> Response {
         let body = ResponseBody { writer in
             defer { lease.release() }
             do {
-                for try await chunk in response.body {
-                    try await writer.write(chunk)
-                }
+                try await ResponseBodyRelay.relay(response.body, to: &writer, stallTimeout: route.timeout)
             } catch {
+                if let stalled = error as? UpstreamStalled {
+                    logger.warning("answer cut off", metadata: ["route": "\(route.prefix)", "upstream": "\(lease.address)", "reason": "\(stalled)"])
+                }
                 await relay?.close()
                 throw error
             }
