@@ -28,11 +28,6 @@ public struct EmailVerificationRepository: Sendable {
             "INSERT INTO accounts.email_verifications (token_hash, user_id, expires_at) VALUES (\(digest), \(userId), \(expiresAt))")
     }
 
-    /// Forgets one code (its email could not be queued).
-    public func delete(digest: String) async throws {
-        try await database.query("DELETE FROM accounts.email_verifications WHERE token_hash = \(digest)")
-    }
-
     /// Makes every unused code of `userId` but `digest` unusable: only the newest email works.
     public func retireOthers(userId: UUID, keeping digest: String) async throws {
         try await database.query(

@@ -15,8 +15,10 @@ struct AccountEmails: Sendable {
     static let codeLifetimeHours = 24
 
     /// Creates a new verification code for `user` and queues its email; older codes stop
-    /// working once it is queued. If the broker does not confirm, the code is forgotten and a
-    /// `503` thrown: nothing is left half done and the client can simply ask again.
+    /// working once it is queued. If the broker does not confirm, a `503` is thrown and the
+    /// older codes stay valid; the new code is kept all the same, because an unconfirmed publish
+    /// (a confirm that timed out) may still have queued its email, which must then work. A code
+    /// whose email never went expires unused: nobody has it.
     func sendVerification(to user: User, context: ShopRequestContext) async throws {
         let code = SecretToken(byteCount: 16)
         try await verifications.insert(digest: code.digest, userId: user.id, lifetime: .seconds(Self.codeLifetimeHours * 3600))
@@ -31,12 +33,7 @@ struct AccountEmails: Sendable {
                 "expiresInHours": .int(Self.codeLifetimeHours),
             ]
         )
-        do {
-            try await publish(message, context: context)
-        } catch {
-            try? await verifications.delete(digest: code.digest)
-            throw error
-        }
+        try await publish(message, context: context)
         try await verifications.retireOthers(userId: user.id, keeping: code.digest)
         context.logger.info("verification email queued", metadata: ["user.id": "\(user.id)"])
     }
