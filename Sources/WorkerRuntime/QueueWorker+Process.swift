@@ -9,8 +9,9 @@ extension QueueWorker {
     enum Outcome: Sendable {
         case success
         /// Try again after the backoff delay; `countsAsAttempt` is false for dependency outages
-        /// and ``RetryLater``.
-        case retry(reason: String, countsAsAttempt: Bool)
+        /// and ``RetryLater``; `backingOff`: the delay grows with the failures so far, though
+        /// the attempt does not (``RetryLater``).
+        case retry(reason: String, countsAsAttempt: Bool, backingOff: Bool = false)
         case deadLetter(reason: String)
     }
 
@@ -65,7 +66,7 @@ extension QueueWorker {
         case .failure(let failure as PermanentFailure):
             return .deadLetter(reason: failure.reason)
         case .failure(let later as RetryLater):
-            return .retry(reason: "not yet: \(later.reason)", countsAsAttempt: false)
+            return .retry(reason: "not yet: \(later.reason)", countsAsAttempt: false, backingOff: true)
         case .failure(let error):
             let reason = Self.describe(error)
             if DependencyOutage.isOutage(error) {

@@ -18,17 +18,19 @@ extension QueueWorker {
                     context.logger.debug("acked")
                 }
 
-            case .retry(let reason, let countsAsAttempt):
+            case .retry(let reason, let countsAsAttempt, let backingOff):
                 let logger = context.logger
-                // Either way the message waits as long as a retry after this attempt does (an
-                // outage or a RetryLater just does not count the attempt), in a delay queue
-                // that exists: those serve attempts 2 through maxAttempts.
+                // The message waits as long as a retry after this attempt does (an outage or
+                // a RetryLater just does not count the attempt; a RetryLater waits longer with
+                // each failure), in a delay queue that exists: those serve attempts 2 through
+                // maxAttempts.
                 guard policy.maxAttempts >= 2 else {
                     try await Task.sleep(for: policy.backoff.initial)
                     try await connection.reject(delivery, requeue: true)
                     return
                 }
-                let slot = min(delivery.attempt + 1, policy.maxAttempts)
+                let slot = Self.retrySlot(
+                    attempt: delivery.attempt, failures: delivery.failureTimes.count, backingOff: backingOff, maxAttempts: policy.maxAttempts)
                 let next = countsAsAttempt ? slot : delivery.attempt
                 let delay = policy.backoff.jitteredDelay(beforeAttempt: slot)
                 var copy = Self.copy(of: delivery, to: policy.retryQueue(forAttempt: slot))
@@ -74,5 +76,13 @@ extension QueueWorker {
     /// Now, as the headers write times: ISO 8601 with milliseconds.
     static func now() -> String {
         Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// Which attempt's delay a retry waits (its delay queue): the next attempt's; for a message
+    /// ``RetryLater`` holds back (`backingOff`), one further per failure so far, so a long wait
+    /// is checked less and less often. Never past `maxAttempts`, the last delay queue.
+    static func retrySlot(attempt: Int, failures: Int, backingOff: Bool, maxAttempts: Int) -> Int {
+        let next = backingOff ? max(attempt, failures + 1) + 1 : attempt + 1
+        return min(next, maxAttempts)
     }
 }
