@@ -6,12 +6,25 @@ import Testing
 
 @Suite("JSON log lines")
 struct JSONLogHandlerTests {
+    /// The JSON object of one record (without the newline), as the handler writes it:
+    /// `fields` (a later entry wins over an earlier one with the same key) and the record's own
+    /// keys, which win over both.
+    func line(
+        fields: some Sequence<(key: String, value: Logger.MetadataValue)>, level: Logger.Level, message: String, service: String,
+        time: String, source: String?
+    ) -> String {
+        var line = JSONLogLine()
+        for (key, value) in fields { line.add(key, value) }
+        line.addRecordKeys(level: level, message: message, service: service, time: time, source: source)
+        return String(decoding: line.bytes, as: UTF8.self)
+    }
+
     func decode(_ line: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
 
     @Test func aRecordIsOneJSONObjectWithSortedKeysAndItsMetadata() throws {
-        let line = JSONLogHandler.line(
+        let line = line(
             fields: ["request.id": "r-1", "http.status": .stringConvertible(201), "tags": ["a", "b"], "nested": ["k": "v"]],
             level: .info, message: "request", service: "gateway", time: "2026-11-22T02:08:26.123Z", source: nil
         )
@@ -31,13 +44,13 @@ struct JSONLogHandlerTests {
 
     @Test func aLaterEntryWinsOverAnEarlierOneAndTheRecordsOwnKeysOverBoth() throws {
         let fields: [(key: String, value: Logger.MetadataValue)] = [("request.id", "logger"), ("level", "metadata"), ("request.id", "record")]
-        let line = JSONLogHandler.line(fields: fields, level: .warning, message: "m", service: "s", time: "t", source: nil)
+        let line = line(fields: fields, level: .warning, message: "m", service: "s", time: "t", source: nil)
         #expect(line == #"{"level":"warning","message":"m","request.id":"record","service":"s","time":"t"}"#)
     }
 
     @Test(arguments: ["quote \" backslash \\ slash / tab \t newline \n return \r bell \u{07} nul \u{00}", "ünïcödé ✓ 🛒", ""])
     func stringsRoundTripThroughAnyJSONParser(text: String) throws {
-        let line = JSONLogHandler.line(fields: ["text": .string(text)], level: .error, message: text, service: "s", time: "t", source: "File.swift:1")
+        let line = line(fields: ["text": .string(text)], level: .error, message: text, service: "s", time: "t", source: "File.swift:1")
         #expect(!line.contains("\n"))
         let object = try decode(line)
         #expect(object["text"] as? String == text)
@@ -61,7 +74,7 @@ struct JSONLogHandlerTests {
         direct.add("service", "the record's own key wins")
         AccessLog.addFields(to: &direct, method: "GET", path: "/p", status: 200, elapsed: .milliseconds(12), adding: extra)
         direct.addRecordKeys(level: .info, message: "request", service: "s", time: "t", source: nil)
-        let viaLogger = JSONLogHandler.line(
+        let viaLogger = line(
             fields: [("service", "the record's own key wins")] + AccessLog.fields(method: "GET", path: "/p", status: 200, elapsed: .milliseconds(12), adding: extra).map { ($0.key, $0.value) },
             level: .info, message: "request", service: "s", time: "t", source: nil
         )

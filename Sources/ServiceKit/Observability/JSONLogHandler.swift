@@ -59,18 +59,6 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// The JSON object of one record (without the newline): `fields` (a later entry wins over
-    /// an earlier one with the same key) and the record's own keys, which win over both.
-    static func line(
-        fields: some Sequence<(key: String, value: Logger.MetadataValue)>, level: Logger.Level, message: String, service: String,
-        time: String, source: String?
-    ) -> String {
-        var line = JSONLogLine()
-        for (key, value) in fields { line.add(key, value) }
-        line.addRecordKeys(level: level, message: message, service: service, time: time, source: source)
-        return String(decoding: line.bytes, as: UTF8.self)
-    }
-
     /// Now in UTC, ISO 8601 with milliseconds: `2026-11-22T02:08:26.123Z`.
     static func timestamp() -> String {
         var now = timespec()
