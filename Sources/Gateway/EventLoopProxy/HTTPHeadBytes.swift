@@ -17,16 +17,16 @@ enum HTTPHeadBytes {
         var buffer = allocator.buffer(capacity: size)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var bytes = RawBytesWriter(raw)
-            bytes.append(parts.0)
+            bytes.append(contentsOf: parts.0)
             bytes.append(" ")
-            bytes.append(parts.1)
+            bytes.append(contentsOf: parts.1)
             bytes.append(" ")
-            bytes.append(parts.2)
+            bytes.append(contentsOf: parts.2)
             bytes.append("\r\n")
             for (name, value) in headers {
-                bytes.append(name)
+                bytes.append(contentsOf: name)
                 bytes.append(": ")
-                bytes.append(value)
+                bytes.append(contentsOf: value)
                 bytes.append("\r\n")
             }
             bytes.append("\r\n")
@@ -45,13 +45,20 @@ struct RawBytesWriter {
         self.memory = memory
     }
 
-    mutating func append(_ string: String) {
-        string.withUTF8Bytes { append(UnsafeRawBufferPointer($0)) }
+    /// Appends `string`'s bytes.
+    mutating func append(contentsOf string: String) {
+        string.withUTF8Bytes { append(UnsafeRawPointer($0.baseAddress), count: $0.count) }
     }
 
-    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        precondition(count + bytes.count <= memory.count, "RawBytesWriter: more bytes than were sized for")
-        UnsafeMutableRawBufferPointer(rebasing: memory[count..<(count + bytes.count)]).copyMemory(from: bytes)
-        count += bytes.count
+    /// Appends a literal's bytes (a separator: no string to look into).
+    mutating func append(_ literal: StaticString) {
+        append(UnsafeRawPointer(literal.utf8Start), count: literal.utf8CodeUnitCount)
+    }
+
+    private mutating func append(_ bytes: UnsafeRawPointer?, count byteCount: Int) {
+        precondition(byteCount <= memory.count - count, "RawBytesWriter: more bytes than were sized for")
+        guard let bytes, byteCount > 0 else { return }
+        (memory.baseAddress! + count).copyMemory(from: bytes, byteCount: byteCount)
+        count += byteCount
     }
 }

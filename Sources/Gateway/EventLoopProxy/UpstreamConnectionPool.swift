@@ -89,11 +89,11 @@ final class UpstreamConnectionPool: Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // NIO's client handlers, with the gateway's own request encoder in place of NIO's.
+                    // NIO's response decoder; requests go out as bytes the connection writes itself.
+                    let decoder = UpstreamResponseDecoder()
                     try channel.pipeline.syncOperations.addHandlers(
-                        UpstreamRequestEncoder(),
-                        ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)),
-                        UpstreamConnection(address: address)
+                        ByteToMessageHandler(decoder),
+                        UpstreamConnection(address: address, decoder: decoder)
                     )
                 }
             }
