@@ -69,16 +69,73 @@ struct JSONLogHandlerTests {
     /// The access log skips `Logger.log` and its metadata dictionary when the handler writes
     /// JSON: the line must be the one `Logger.log` would have written.
     @Test func theAccessLogsDirectLineIsTheOneLoggerLogWouldWrite() {
-        let extra: Logger.Metadata = ["request.id": "r-1", "trace.id": "t-1", "http.status": "from the caller"]
         var direct = JSONLogLine()
         direct.add("service", "the record's own key wins")
-        AccessLog.addFields(to: &direct, method: "GET", path: "/p", status: 200, elapsed: .milliseconds(12), adding: extra)
+        direct.add("http.status", "the line's own figure wins")
+        AccessLog.addFields(to: &direct, method: "GET", path: "/p", status: 200, elapsed: .milliseconds(12), requestID: "r-1", traceID: "t-1")
         direct.addRecordKeys(level: .info, message: "request", service: "s", time: "t", source: nil)
+        let fields = AccessLog.fields(method: "GET", path: "/p", status: 200, elapsed: .milliseconds(12), requestID: "r-1", traceID: "t-1")
         let viaLogger = line(
-            fields: [("service", "the record's own key wins")] + AccessLog.fields(method: "GET", path: "/p", status: 200, elapsed: .milliseconds(12), adding: extra).map { ($0.key, $0.value) },
+            fields: [("service", "the record's own key wins"), ("http.status", "the line's own figure wins")] + fields.map { ($0.key, $0.value) },
             level: .info, message: "request", service: "s", time: "t", source: nil
         )
         #expect(String(decoding: direct.bytes, as: UTF8.self) == viaLogger)
-        #expect(viaLogger.contains(#""http.status":"from the caller""#) && viaLogger.contains(#""duration.ms":"12""#))
+        #expect(
+            viaLogger == #"{"duration.ms":"12","http.method":"GET","http.path":"/p","http.status":"200","level":"info","message":"request","#
+                + #""request.id":"r-1","service":"s","time":"t","trace.id":"t-1"}"#
+        )
+    }
+
+    /// A handler without metadata of its own gets the access log line written in key order at
+    /// once: the same line the general path builds, with or without ids, escapes included.
+    @Test(arguments: [("r-1", "t-1"), (nil, nil)] as [(String?, String?)], ["/p", #"/a "quoted\ path"#])
+    func theAccessLogsLineInKeyOrderIsTheGeneralOne(ids: (String?, String?), path: String) {
+        for (status, elapsed) in [(200, Duration.milliseconds(12)), (503, .seconds(61)), (404, .zero)] {
+            var general = JSONLogLine()
+            AccessLog.addFields(to: &general, method: "GET", path: path, status: status, elapsed: elapsed, requestID: ids.0, traceID: ids.1)
+            general.addRecordKeys(level: .debug, message: "request", service: "gate\"way", time: "t", source: nil)
+            let inKeyOrder = AccessLog.lineInKeyOrder(
+                method: "GET", path: path, status: status, elapsed: elapsed, requestID: ids.0, traceID: ids.1,
+                level: .debug, service: "gate\"way", time: "t"
+            )
+            #expect(String(decoding: inKeyOrder, as: UTF8.self) == String(decoding: general.bytes, as: UTF8.self))
+        }
+    }
+
+    @Test(arguments: [0, 7, 10, 99, 100, 1234567890, -5, Int64.max, Int64.min])
+    func decimalsAreWrittenAsStringWouldWriteThem(value: Int64) {
+        let bytes = [UInt8](unsafeUninitializedCapacity: JSONBytes.maxDecimalSize) { memory, initialized in
+            var json = JSONBytes(memory)
+            json.decimal(value)
+            initialized = json.count
+        }
+        #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+    }
+
+    /// The word-at-a-time scan finds every byte JSON escapes, at every position (in a word
+    /// and in the tail), and no other.
+    @Test func theEscapeScanFindsExactlyTheBytesThatNeedEscapes() {
+        for byte in UInt8.min...UInt8.max {
+            let needsEscape = byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            for position in 0..<19 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 19)
+                bytes[position] = byte
+                let found = bytes.withUnsafeBufferPointer { JSONBytes.mayNeedEscaping($0) }
+                #expect(found == needsEscape, "byte \(byte) at \(position)")
+            }
+        }
+        #expect(!JSONBytes.mayNeedEscaping(UnsafeBufferPointer(start: nil, count: 0)))
+    }
+
+    /// Keys sort by their bytes, a key before every longer key it begins: Swift's order for
+    /// ASCII keys, whatever order they arrive in.
+    @Test func keysSortByTheirBytesWithPrefixesFirst() {
+        let keys = ["ab", "b", "a.b", "ab ", "A", "a", "ab!", "_", "a"]
+        let fields = keys.enumerated().map { (key: $0.element, value: Logger.MetadataValue.stringConvertible($0.offset)) }
+        let line = line(fields: fields, level: .info, message: "m", service: "s", time: "t", source: nil)
+        let expected = (Set(keys).union(["level", "message", "service", "time"])).sorted().map { #""\#($0)""# }
+        let order = expected.compactMap { line.range(of: $0 + ":")?.lowerBound }
+        #expect(order.count == expected.count && order == order.sorted(), "\(line)")
+        #expect(line.contains(#""a":"8""#), "the last of a key wins: \(line)")
     }
 }

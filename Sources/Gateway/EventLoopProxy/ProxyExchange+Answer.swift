@@ -168,7 +168,7 @@ extension ProxyExchange {
     private func writeAccessLog() {
         guard let (status, elapsed) = accessLogLine else { return }
         accessLogLine = nil
-        AccessLog.write(to: proxy.logger, method: head.method.rawValue, path: path, status: status, elapsed: elapsed, metadata: logMetadata)
+        AccessLog.write(to: proxy.logger, method: head.method.rawValue, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)
     }
 
     /// Ends the answer (the handler writes its end, and closes the connection after it unless

@@ -23,13 +23,14 @@ final class ProxyExchange {
     let requestID: String
     /// The trace context sent upstream: the request's trace, from the gateway's span.
     let upstreamTrace: TraceParent
-    /// The request's ids, on each of its log lines.
-    let logMetadata: Logger.Metadata
+    /// The request's trace id (its W3C trace), on each of its log lines with ``requestID``.
+    let traceID: String
     /// The proxy's logger with the request's ids, made only if something beyond the access log
-    /// line is logged (which takes the ids as record metadata instead: no logger per request).
+    /// line is logged (which takes the ids as arguments instead: no logger per request).
     lazy var logger: Logger = {
         var logger = proxy.logger
-        for (key, value) in logMetadata { logger[metadataKey: key] = value }
+        logger[metadataKey: "request.id"] = .string(requestID)
+        logger[metadataKey: "trace.id"] = .string(traceID)
         return logger
     }()
     let started = ContinuousClock.now
@@ -77,7 +78,7 @@ final class ProxyExchange {
         self.requestID = RequestIDMiddleware.acceptable(head.headers.first(.requestID)) ?? RequestIDMiddleware.newID(using: &random)
         let trace = head.headers.first(.traceParent).flatMap(TraceParent.init) ?? .newTrace(using: &random)
         self.upstreamTrace = trace.child(using: &random)
-        self.logMetadata = ["request.id": .string(requestID), "trace.id": .string(trace.traceID)]
+        self.traceID = trace.traceID
     }
 
     var route: Route { entry.route }

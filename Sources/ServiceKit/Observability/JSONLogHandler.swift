@@ -15,7 +15,8 @@ public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
-    private let label: String
+    /// The logger's label: the service's name, each line's `service`.
+    let label: String
 
     public init(label: String, level: Logger.Level, metadataProvider: Logger.MetadataProvider? = nil) {
         self.label = label
@@ -48,13 +49,22 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// Finishes `line` with the record's own keys and writes it, with its newline, in one
-    /// `write(2)`: records from several threads never interleave.
+    /// Whether ``addContext(to:)`` adds anything: logger metadata, or a metadata provider.
+    var addsContext: Bool {
+        !metadata.isEmpty || metadataProvider != nil
+    }
+
+    /// Finishes `line` with the record's own keys and writes it (``emit(_:)``).
     func emit(_ line: consuming JSONLogLine, level: Logger.Level, message: String, source: String?) {
         line.addRecordKeys(level: level, message: message, service: label, time: Self.timestamp(), source: source)
-        var bytes = line.bytes
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.withUnsafeBytes { bytes in
+        emit(line.bytes)
+    }
+
+    /// Writes a finished line, with its newline, in one `write(2)`: records from several
+    /// threads never interleave.
+    func emit(_ line: consuming [UInt8]) {
+        line.append(UInt8(ascii: "\n"))
+        line.withUnsafeBytes { bytes in
             _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count)
         }
     }

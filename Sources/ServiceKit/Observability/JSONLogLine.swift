@@ -5,10 +5,20 @@ import Logging
 /// last entry of a key winning. (Collecting keys and values first, to sort and dedupe them,
 /// copied every value several times: the access log writes a line per request.)
 struct JSONLogLine {
+    /// Where one entry is in ``pieces``: its piece, and within it the key's bytes (escaped,
+    /// without quotes). Plain integers, so the list is copied, sorted and freed without
+    /// reference counting (a `String` key per entry cost a tenth of the access log line).
+    private struct Entry {
+        var start: Int
+        var keyStart: Int
+        var keyEnd: Int
+        var end: Int
+    }
+
     /// The entries' `"key":value` pieces, back to back, in the order they arrived.
     private var pieces: [UInt8] = []
-    /// Each entry's key and where its piece is in ``pieces``.
-    private var entries: [(key: String, start: Int, end: Int)] = []
+    /// The entries, in the order they arrived.
+    private var entries: [Entry] = []
 
     init() {
         pieces.reserveCapacity(512)
@@ -19,9 +29,10 @@ struct JSONLogLine {
     mutating func add(_ key: String, _ value: Logger.MetadataValue) {
         let start = pieces.count
         Self.appendString(key, to: &pieces)
+        let keyEnd = pieces.count - 1
         pieces.append(UInt8(ascii: ":"))
         Self.appendValue(value, to: &pieces)
-        entries.append((key, start, pieces.count))
+        entries.append(Entry(start: start, keyStart: start + 1, keyEnd: keyEnd, end: pieces.count))
     }
 
     /// Adds the record's own keys, which win over the metadata's.
@@ -35,21 +46,45 @@ struct JSONLogLine {
         }
     }
 
-    /// The JSON object: the entries sorted by key (Swift's `<`, byte order for ASCII keys),
-    /// one per key (its last).
+    /// The JSON object: the entries sorted by key (byte order of their UTF-8, which is Swift's
+    /// `<` for ASCII keys), one per key (its last).
     var bytes: [UInt8] {
-        // Sorted by key, then by arrival (pieces start in arrival order): the last of a key is
-        // the one kept.
-        let sorted = entries.sorted { $0.key < $1.key || ($0.key == $1.key && $0.start < $1.start) }
         var output: [UInt8] = []
-        output.reserveCapacity(pieces.count + entries.count + 2)
-        output.append(UInt8(ascii: "{"))
-        for index in sorted.indices where index + 1 == sorted.count || sorted[index + 1].key != sorted[index].key {
-            if output.count > 1 { output.append(UInt8(ascii: ",")) }
-            output.append(contentsOf: pieces[sorted[index].start..<sorted[index].end])
+        output.reserveCapacity(pieces.count + entries.count + 3)
+        pieces.withUnsafeBufferPointer { pieces in
+            // An insertion sort, stable, so entries of one key stay in arrival order and the
+            // last is the one kept: a line has a dozen entries, and they mostly arrive sorted.
+            var sorted = entries
+            for index in sorted.indices.dropFirst() {
+                let entry = sorted[index]
+                var slot = index
+                while slot > 0, Self.key(of: entry, precedes: sorted[slot - 1], in: pieces) {
+                    sorted[slot] = sorted[slot - 1]
+                    slot -= 1
+                }
+                sorted[slot] = entry
+            }
+            output.append(UInt8(ascii: "{"))
+            for index in sorted.indices
+            where index + 1 == sorted.count || Self.key(of: sorted[index], precedes: sorted[index + 1], in: pieces) {
+                if output.count > 1 { output.append(UInt8(ascii: ",")) }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: pieces[sorted[index].start..<sorted[index].end]))
+            }
+            output.append(UInt8(ascii: "}"))
         }
-        output.append(UInt8(ascii: "}"))
         return output
+    }
+
+    /// Whether `entry`'s key sorts before `other`'s: byte by byte, then the shorter first.
+    private static func key(of entry: Entry, precedes other: Entry, in pieces: UnsafeBufferPointer<UInt8>) -> Bool {
+        let length = entry.keyEnd - entry.keyStart
+        let otherLength = other.keyEnd - other.keyStart
+        for offset in 0..<min(length, otherLength) {
+            let byte = pieces[entry.keyStart + offset]
+            let otherByte = pieces[other.keyStart + offset]
+            if byte != otherByte { return byte < otherByte }
+        }
+        return length < otherLength
     }
 
     private static func appendObject(_ object: Logger.Metadata, to output: inout [UInt8]) {
@@ -78,36 +113,12 @@ struct JSONLogLine {
         }
     }
 
-    /// `string` as a JSON string: quotes, backslashes and control characters escaped, the rest
-    /// (including `/` and non-ASCII) as it is. Works on UTF-8 bytes: every byte that needs an
-    /// escape is ASCII, and most strings need none and are appended whole.
+    /// `string` as a JSON string (``JSONBytes/string(_:)``).
     static func appendString(_ string: String, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        // Scanned as one contiguous buffer (a native string's own), not through the UTF-8 view.
-        string.withUTF8Bytes { appendEscapingIfNeeded($0, to: &output) }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    private static func appendEscapingIfNeeded(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        if !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: bytes)
-        } else {
-            appendEscaped(bytes, to: &output)
-        }
-    }
-
-    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\n"): output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case UInt8(ascii: "\r"): output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case UInt8(ascii: "\t"): output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case ..<0x20: output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: output.append(byte)
-            }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: JSONBytes.maxStringSize(utf8Count: string.utf8.count)) { scratch in
+            var json = JSONBytes(scratch)
+            json.string(string)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<json.count]))
         }
     }
 }
