@@ -46,11 +46,17 @@ struct Route: Sendable, Equatable {
     /// Whether `path` falls under this route: `/auth` takes `/auth` and `/auth/login`,
     /// never `/authors`.
     func matches(_ path: String) -> Bool {
-        if prefix == "/" { return true }
         // Compared as bytes: a request's path is a byte string, not text to normalise.
-        guard path.utf8.starts(with: prefix.utf8) else { return false }
-        let rest = path.utf8.dropFirst(prefix.utf8.count)
-        return rest.isEmpty || rest.first == UInt8(ascii: "/")
+        prefix.withUTF8Bytes { prefix in
+            path.withUTF8Bytes { path in
+                if prefix.count == 1, prefix[0] == UInt8(ascii: "/") { return true }
+                guard path.count >= prefix.count else { return false }
+                for index in 0..<prefix.count where path[index] != prefix[index] {
+                    return false
+                }
+                return path.count == prefix.count || path[prefix.count] == UInt8(ascii: "/")
+            }
+        }
     }
 
     /// The path sent upstream: unchanged, or without the prefix when `stripPrefix` is set.

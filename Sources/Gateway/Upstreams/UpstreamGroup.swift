@@ -83,9 +83,12 @@ final class UpstreamGroup: Sendable {
         let now = policy.now()
         let verdict = outcome.verdict
         let (healthChange, breakerChange) = state.withLock { state in
-            var health = state.health[lease.address] ?? AddressHealth()
+            let before = state.health[lease.address] ?? AddressHealth()
+            var health = before
             let healthChange = health.record(verdict, policy: policy.ejection, at: now)
-            if state.endpoints.contains(lease.address) {
+            // Written only when it changed: a success at a healthy address (almost every
+            // request) changes nothing.
+            if health != before, state.endpoints.contains(lease.address) {
                 state.health[lease.address] = health
             }
             return (healthChange, state.breaker.record(verdict, probe: lease.isProbe, at: now))
@@ -101,8 +104,9 @@ final class UpstreamGroup: Sendable {
     /// Ends an attempt's time in flight.
     func release(_ lease: UpstreamLease) {
         state.withLock { state in
-            guard let count = state.inFlight[lease.address] else { return }
-            state.inFlight[lease.address] = count > 1 ? count - 1 : nil
+            // Kept at zero, not removed: the address's next request would insert it again.
+            guard let index = state.inFlight.index(forKey: lease.address), state.inFlight.values[index] > 0 else { return }
+            state.inFlight.values[index] -= 1
         }
     }
 
@@ -115,6 +119,7 @@ final class UpstreamGroup: Sendable {
             state.endpoints = key.upstreams.flatMap { state.resolved[$0] ?? [UpstreamEndpoint($0)] }
             let current = Set(state.endpoints)
             state.health = state.health.filter { current.contains($0.key) }
+            state.inFlight = state.inFlight.filter { $0.value > 0 || current.contains($0.key) }
         }
     }
 
@@ -140,9 +145,9 @@ final class UpstreamGroup: Sendable {
         }
     }
 
-    /// Requests in flight per address, for tests and metrics.
+    /// Requests in flight per address (those with any), for tests and metrics.
     var inFlight: [UpstreamEndpoint: Int] {
-        state.withLock { $0.inFlight }
+        state.withLock { $0.inFlight.filter { $0.value > 0 } }
     }
 }
 
