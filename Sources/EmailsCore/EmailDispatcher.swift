@@ -96,17 +96,18 @@ public struct EmailDispatcher: Sendable {
 
         let failures = await sendAll(outgoing.map(\.message))
         var sent: [UUID] = []
+        var failed: [(id: UUID, reason: String)] = []
         for (position, item) in outgoing.enumerated() {
             let key = requests[item.index].idempotencyKey
             if let error = failures[position] {
-                try? await log.markFailed(id: item.entry.id, reason: "\(error)")
+                failed.append((item.entry.id, "\(error)"))
                 results[item.index] = .failure(.notSent(key: key, error))
             } else {
                 sent.append(item.entry.id)
                 results[item.index] = .success(.sent(entryId: item.entry.id))
             }
         }
-        try await log.markSent(ids: sent)
+        try await record(sent: sent, failed: failed)
 
         // A repeated key shares the outcome of its first request: sent once, or retried with it.
         for (index, request) in requests.enumerated() where results[index] == nil {
@@ -120,6 +121,21 @@ public struct EmailDispatcher: Sendable {
         return results.enumerated().map { index, result in
             result ?? .failure(.cannotCompose(key: requests[index].idempotencyKey, reason: "no outcome"))
         }
+    }
+
+    /// Marks the batch's sends in the log, even when the calling task is cancelled (the
+    /// worker's handler deadline passed mid-batch): an email sent but left claimed would be
+    /// sent again once its claim's lease ran out, and one that failed would wait out the lease
+    /// before its retry. The updates run in a task of their own, which does not inherit the
+    /// caller's cancellation, and are awaited at once: nothing outlives the call.
+    private func record(sent: [UUID], failed: [(id: UUID, reason: String)]) async throws {
+        let log = self.log
+        try await Task {
+            for (id, reason) in failed {
+                try? await log.markFailed(id: id, reason: reason)
+            }
+            try await log.markSent(ids: sent)
+        }.value
     }
 
     /// Sends the messages, at most ``parallelSends`` at once; returns the error of each one

@@ -166,4 +166,39 @@ struct EmailDispatcherTests {
             #expect(smtp.sent.count == 1, "the email was sent \(smtp.sent.count) times")
         }
     }
+
+    @Test("a batch cut short by its deadline still marks what it sent, and frees what it did not send at once")
+    func aCancelledBatchStillLogsItsSends() async throws {
+        try await TestDatabase.withDatabase { database in
+            try await Migrator(database: database).migrate(EmailsMigrations.schema)
+            let log = EmailLog(database: database)
+            let smtp = FakeSMTP()
+            let (started, slowSendStarted) = AsyncStream<Void>.makeStream()
+            let dispatcher = EmailDispatcher(
+                log: log, renderer: try EmailRenderer(), sender: MailAddress("shop@example.com", name: "Shop"), parallelSends: 1,
+                send: { message in
+                    if message.to.first?.address.hasPrefix("slow") == true {
+                        slowSendStarted.yield()
+                        try await Task.sleep(for: .seconds(60))  // until the batch is cancelled
+                    }
+                    try smtp.send(message)
+                }
+            )
+            let fast = TestEnvironment.unique("fast") + "@example.com"
+            let slow = TestEnvironment.unique("slow") + "@example.com"
+            let requests = [Self.notice(TestEnvironment.unique("fast"), to: fast), Self.notice(TestEnvironment.unique("slow"), to: slow)]
+
+            // The worker runtime cancels the handler's task when its deadline passes.
+            let batch = Task { try await dispatcher.dispatch(requests) }
+            for await _ in started { break }  // the first email is sent, the second under way
+            batch.cancel()
+            _ = await batch.result
+
+            let fastEntries = try await log.list(recipient: fast, status: nil, offset: 0, limit: 10).entries
+            #expect(fastEntries.map(\.status) == [.sent], "an email sent before the deadline must be marked sent, or it is sent again")
+            let slowEntries = try await log.list(recipient: slow, status: nil, offset: 0, limit: 10).entries
+            #expect(slowEntries.map(\.status) == [.failed], "an email not sent must be free for its retry, not held for the lease")
+            #expect(smtp.sent.map { $0.to.first?.address } == [fast])
+        }
+    }
 }
