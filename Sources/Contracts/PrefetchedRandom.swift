@@ -4,28 +4,29 @@ import Glibc
 import Darwin
 #endif
 
-/// Random numbers for one unit of work that needs several (a proxied request's id, trace id
-/// and span ids): `count` words taken from the system's generator in one call (`getentropy`)
-/// instead of a system call per word, then, should more be asked for, one call per word as
-/// `SystemRandomNumberGenerator` does. As unpredictable as the system generator itself.
+/// Random numbers for work that needs many (the ids of a connection's requests: request id,
+/// trace id, span ids): words taken from the system's generator a batch at a time, one call
+/// (`getentropy`) per batch instead of one per word or per request. As unpredictable as the
+/// system generator itself; the words waiting in a batch become ids, which are no secret.
 public struct PrefetchedRandom: RandomNumberGenerator {
     private var words: [UInt64]
-    private var taken = 0
+    private var taken: Int
     private var system = SystemRandomNumberGenerator()
 
-    /// Takes `count` words (up to 32: `getentropy`'s 256 bytes) from the system now.
-    public init(words count: Int) {
-        let count = max(0, min(count, 32))
-        words = [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
-            guard let start = buffer.baseAddress, count > 0 else { return }
-            // getentropy(3): the getrandom system call, blocking only before the kernel's pool
-            // is first seeded. Should it fail, the words come one call each from `system`.
-            initialized = getentropy(start, count * 8) == 0 ? count : 0
-        }
+    /// A generator that takes `batch` words (1 to 32: `getentropy`'s 256 bytes) from the
+    /// system whenever it has handed out the last ones; the first batch on the first word.
+    public init(batch: Int = 32) {
+        words = [UInt64](repeating: 0, count: max(1, min(batch, 32)))
+        taken = words.count
     }
 
     public mutating func next() -> UInt64 {
-        guard taken < words.count else { return system.next() }
+        if taken == words.count {
+            // getentropy(3): the getrandom system call, blocking only before the kernel's pool
+            // is first seeded. Should it fail, this word comes from the system generator.
+            guard words.withUnsafeMutableBytes({ getentropy($0.baseAddress, $0.count) }) == 0 else { return system.next() }
+            taken = 0
+        }
         defer { taken += 1 }
         return words[taken]
     }

@@ -29,16 +29,17 @@ struct RequestIDTests {
         }
     }
 
-    /// The gateway draws a request's ids from one system call (``PrefetchedRandom``): the words
-    /// it hands out are its own, all different, and once they run out it goes on drawing.
-    @Test func prefetchedWordsAreHandedOutThenTheSystemTakesOver() {
-        var random = PrefetchedRandom(words: 6)
-        let words = (0..<9).map { _ in random.next() }
-        #expect(Set(words).count == 9, "repeated words: \(words)")
-        var empty = PrefetchedRandom(words: 0)
-        #expect(empty.next() != empty.next())
+    /// The gateway draws its requests' ids a batch of words at a time (``PrefetchedRandom``):
+    /// the words it hands out are all different, across batches too.
+    @Test(arguments: [1, 6, 32, 100])
+    func prefetchedWordsAreAllDifferentAcrossBatches(batch: Int) {
+        var random = PrefetchedRandom(batch: batch)
+        let words = (0..<200).map { _ in random.next() }
+        #expect(Set(words).count == 200, "repeated words: \(words)")
+    }
 
-        var shared = PrefetchedRandom(words: 6)
+    @Test func requestAndTraceIDsFromOneGeneratorShareNoWords() {
+        var shared = PrefetchedRandom(batch: 6)
         let id = RequestIDMiddleware.newID(using: &shared)
         let trace = TraceParent.newTrace(using: &shared)
         let child = trace.child(using: &shared)

@@ -65,7 +65,11 @@ final class ProxyExchange {
     /// is written.
     var accessLogLine: (status: Int, elapsed: Duration)?
 
-    init(head: HTTPRequestHead, entry: RouteTable.Entry, proxy: EdgeProxy, client: ChannelHandlerContext, handler: ProxyHandler, peer: String?) {
+    /// - Parameter random: the connection's generator, for the request's ids.
+    init(
+        head: HTTPRequestHead, entry: RouteTable.Entry, proxy: EdgeProxy, client: ChannelHandlerContext, handler: ProxyHandler, peer: String?,
+        random: inout PrefetchedRandom
+    ) {
         self.head = head
         self.entry = entry
         self.proxy = proxy
@@ -73,8 +77,7 @@ final class ProxyExchange {
         self.handler = handler
         self.peer = peer
         self.path = String(EdgeProxy.path(of: head.uri))
-        // The ids a request may need, from one system call: request id 2 words, trace 3, span 1.
-        var random = PrefetchedRandom(words: 6)
+        // Request id 2 words, trace 3, span 1: a system call per 5 requests or so.
         self.requestID = RequestIDMiddleware.acceptable(head.headers.first(.requestID)) ?? RequestIDMiddleware.newID(using: &random)
         let trace = head.headers.first(.traceParent).flatMap(TraceParent.init) ?? .newTrace(using: &random)
         self.upstreamTrace = trace.child(using: &random)

@@ -1,3 +1,4 @@
+import Contracts
 import NIOCore
 import NIOHTTP1
 
@@ -46,6 +47,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     let outlet: ProxyAnswerOutlet
     var state = State.idle
     private var peer: String?
+    /// Random words for the requests' ids, taken from the system a batch at a time.
+    private var random = PrefetchedRandom()
     /// From a request's head until its answer's end is written (kept by ``idleTimeout``).
     var answering: Bool { idleTimeout.isAnswering }
     var held = CircularBuffer<HeldEvent>()
@@ -103,7 +106,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 passToHummingbird(head, context: context)
                 return
             }
-            let exchange = ProxyExchange(head: head, entry: entry, proxy: proxy, client: context, handler: self, peer: peer)
+            let exchange = ProxyExchange(
+                head: head, entry: entry, proxy: proxy, client: context, handler: self, peer: peer, random: &random
+            )
             state = .proxying(exchange, requestEnded: false)
             exchange.start()
         case .passing:
