@@ -13,7 +13,11 @@ import ServiceKit
 /// Hummingbird and ``ProxyMiddleware``: requests with a body (streamed through
 /// ``RequestBodyRelay``), CORS preflights, upgrades, `https` upstreams and the gateway's own
 /// routes. Both paths answer alike: same headers, problems, metrics and access log.
-struct EdgeProxy: Sendable {
+///
+/// A class, shared: each connection and each exchange holds one reference to it, not a copy
+/// of its parts (a copy per request retained and released each of them, from every event
+/// loop at once).
+final class EdgeProxy: Sendable {
     let routes: LiveRouteTable
     let connections: UpstreamConnectionPool
     let edgeAuthenticator: EdgeAuthenticator
@@ -21,6 +25,18 @@ struct EdgeProxy: Sendable {
     let securityHeaders: SecurityHeadersMiddleware
     /// The logger requests' lines start from (each adds its request and trace ids).
     let logger: Logger
+
+    init(
+        routes: LiveRouteTable, connections: UpstreamConnectionPool, edgeAuthenticator: EdgeAuthenticator, rateLimiter: RateLimiter?,
+        securityHeaders: SecurityHeadersMiddleware, logger: Logger
+    ) {
+        self.routes = routes
+        self.connections = connections
+        self.edgeAuthenticator = edgeAuthenticator
+        self.rateLimiter = rateLimiter
+        self.securityHeaders = securityHeaders
+        self.logger = logger
+    }
 
     /// The route entry of a request this path takes; `nil`: Hummingbird's path. Only targets
     /// in origin form (`/path?query`) qualify; the rest (absolute form, `*`) are the router's.

@@ -1,11 +1,18 @@
 /// One consistent view of the routes, searched longest prefix first, each with its upstream
 /// group. A reload builds a new table; requests in flight keep the one they started with.
 struct RouteTable: Sendable {
-    /// A route and the group its requests go to.
-    struct Entry: Sendable {
+    /// A route and the group its requests go to. A class: each request holds a reference to
+    /// its entry, not a copy of the route's strings and the metrics' series to retain.
+    final class Entry: Sendable {
         let route: Route
         let group: UpstreamGroup
         let metrics: GatewayMetrics.RouteSeries
+
+        init(route: Route, group: UpstreamGroup, metrics: GatewayMetrics.RouteSeries) {
+            self.route = route
+            self.group = group
+            self.metrics = metrics
+        }
     }
 
     let entries: [Entry]
