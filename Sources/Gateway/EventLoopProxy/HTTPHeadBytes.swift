@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import ServiceKit
 
 /// HTTP/1.1 message heads as the event-loop path writes them, in one buffer filled in one
@@ -8,10 +7,11 @@ import ServiceKit
 /// parser, and the gateway's own are built valid.
 enum HTTPHeadBytes {
     /// The head whose start line is `parts` separated by spaces (`GET /x HTTP/1.1`,
-    /// `HTTP/1.1 200 OK`).
-    static func encode(startLine parts: (String, String, String), headers: HTTPHeaders, allocator: ByteBufferAllocator) -> ByteBuffer {
+    /// `HTTP/1.1 200 OK`), with `fields` as they are (the gateway's list, not NIO's
+    /// `HTTPHeaders`, whose element-by-element access cost a third of this).
+    static func encode(startLine parts: (String, String, String), fields: [(String, String)], allocator: ByteBufferAllocator) -> ByteBuffer {
         var size = parts.0.utf8.count + 1 + parts.1.utf8.count + 1 + parts.2.utf8.count + 2 + 2
-        for (name, value) in headers {
+        for (name, value) in fields {
             size += name.utf8.count + 2 + value.utf8.count + 2
         }
         var buffer = allocator.buffer(capacity: size)
@@ -23,7 +23,7 @@ enum HTTPHeadBytes {
             bytes.append(" ")
             bytes.append(contentsOf: parts.2)
             bytes.append("\r\n")
-            for (name, value) in headers {
+            for (name, value) in fields {
                 bytes.append(contentsOf: name)
                 bytes.append(": ")
                 bytes.append(contentsOf: value)

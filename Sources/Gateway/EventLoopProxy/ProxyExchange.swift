@@ -170,7 +170,7 @@ final class ProxyExchange {
         connection.stallDeadline = .now() + TimeAmount(route.timeout)
         state = .awaitingHead(lease, connection)
         connection.exchange = self
-        connection.send(HTTPRequestHead(version: .http1_1, method: head.method, uri: target, headers: headers.httpHeaders))
+        connection.send(method: head.method, target: target, headers: headers)
     }
 
     /// The route's timeout passed without progress: before the answer began (a `504`, or the

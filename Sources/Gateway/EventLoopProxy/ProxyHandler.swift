@@ -142,7 +142,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var headers = headers
         addConnectionHeader(to: &headers, http10KeepAlive: request.isHTTP10KeepAlive, closing: closing)
         let startLine = ("HTTP/1.1", String(status.code), status.reasonPhrase)
-        outlet.write(HTTPHeadBytes.encode(startLine: startLine, headers: headers.httpHeaders, allocator: outlet.allocator))
+        outlet.write(HTTPHeadBytes.encode(startLine: startLine, fields: headers.fields, allocator: outlet.allocator))
     }
 
     /// What an answer's `Connection` header must say, on both paths: `close` when the

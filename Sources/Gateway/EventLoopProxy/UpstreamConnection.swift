@@ -47,22 +47,23 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// Sends a request without a body; the answer comes to the exchange. A write that fails
     /// closes the channel, and ``channelInactive(context:)`` fails the exchange: no promise
     /// per request is needed to hear of it.
-    func send(_ head: HTTPRequestHead) {
+    func send(method: HTTPMethod, target: String, headers: HeaderFieldList) {
         guard let context, isOpen else {
             failExchange(UpstreamConnectionClosed())
             return
         }
-        decoder.expectAnswer(to: head)
-        context.writeAndFlush(wrapOutboundOut(Self.requestBytes(head, allocator: context.channel.allocator)), promise: nil)
+        decoder.expectAnswer(to: method)
+        let bytes = Self.requestBytes(method: method, target: target, headers: headers, allocator: context.channel.allocator)
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
 
-    /// `head` as HTTP/1.1 bytes, request line, fields and blank line, in one buffer filled in
-    /// one pass (``HTTPHeadBytes``). NIO's request encoder is not used: it cost 7 % of a proxied
-    /// request's instructions, for work this path does not need, as nginx does not: no body
-    /// framing to decide (this path sends no bodies), no header validation (the client's fields
-    /// passed NIO's parser, the gateway's own are built valid).
-    static func requestBytes(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer {
-        HTTPHeadBytes.encode(startLine: (head.method.rawValue, head.uri, "HTTP/1.1"), headers: head.headers, allocator: allocator)
+    /// The request as HTTP/1.1 bytes, request line, fields and blank line, in one buffer filled
+    /// in one pass (``HTTPHeadBytes``). NIO's request encoder is not used: it cost 7 % of a
+    /// proxied request's instructions, for work this path does not need, as nginx does not: no
+    /// body framing to decide (this path sends no bodies), no header validation (the client's
+    /// fields passed NIO's parser, the gateway's own are built valid).
+    static func requestBytes(method: HTTPMethod, target: String, headers: HeaderFieldList, allocator: ByteBufferAllocator) -> ByteBuffer {
+        HTTPHeadBytes.encode(startLine: (method.rawValue, target, "HTTP/1.1"), fields: headers.fields, allocator: allocator)
     }
 
     /// Stops reading until ``resumeReading()`` (what has been read still arrives).

@@ -15,9 +15,10 @@ struct UpstreamResponseDecoder: ByteToMessageDecoder {
     /// NIO's decoder, which does the parsing (a class: the connection holds it too).
     let decoder = HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)
 
-    /// Tells the decoder a request with `head` is on its way, before its bytes are written.
-    func expectAnswer(to head: HTTPRequestHead) {
-        decoder.write(data: .head(head))
+    /// Tells the decoder a request of `method` is on its way, before its bytes are written (the
+    /// method is all the decoder reads of a request's head).
+    func expectAnswer(to method: HTTPMethod) {
+        decoder.write(data: .head(HTTPRequestHead(version: .http1_1, method: method, uri: "")))
     }
 
     func decoderAdded(context: ChannelHandlerContext) {
