@@ -20,6 +20,16 @@ struct RequestIDTests {
         }
     }
 
+    /// The two words' digits in order, the version and variant digits set.
+    @Test func anIDIsItsWordsInHexWithTheVersionAndVariant() {
+        struct Fixed: RandomNumberGenerator {
+            var words: [UInt64] = [0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210]
+            mutating func next() -> UInt64 { words.removeFirst() }
+        }
+        var generator = Fixed()
+        #expect(RequestIDMiddleware.newID(using: &generator) == "01234567-89ab-4def-bedc-ba9876543210")
+    }
+
     @Test func everyRandomDigitVaries() {
         let ids = (0..<500).map { _ in Array(RequestIDMiddleware.newID()) }
         for position in 0..<36 where ![8, 13, 14, 18, 23].contains(position) {

@@ -34,15 +34,20 @@ public struct RequestIDMiddleware: RouterMiddleware {
         let high = generator.next() & ~0xF000 | 0x4000  // version 4: the 13th digit
         let low = generator.next() & ~(0xC000 << 48) | (0x8000 << 48)  // variant 10xx: the 17th digit
         return String(unsafeUninitializedCapacity: 36) { id in
-            var digit = 0  // of the 32: high's 16, then low's
-            for position in 0..<36 {
-                if position == 8 || position == 13 || position == 18 || position == 23 {  // 8-4-4-4-12
-                    id[position] = UInt8(ascii: "-")
-                } else {
-                    id[position] = RandomHex.digit(digit < 16 ? high : low, at: digit % 16)
-                    digit += 1
+            // The 32 digits first, then the groups after the first moved right, last first,
+            // for the dashes of 8-4-4-4-12 (a test checks the layout).
+            RandomHex.write(high, into: id, at: 0)
+            RandomHex.write(low, into: id, at: 16)
+            func moveRight(from start: Int, count: Int, by shift: Int) {
+                for index in (start..<(start + count)).reversed() {
+                    id[index + shift] = id[index]
                 }
+                id[start + shift - 1] = UInt8(ascii: "-")
             }
+            moveRight(from: 20, count: 12, by: 4)
+            moveRight(from: 16, count: 4, by: 3)
+            moveRight(from: 12, count: 4, by: 2)
+            moveRight(from: 8, count: 4, by: 1)
             return 36
         }
     }
