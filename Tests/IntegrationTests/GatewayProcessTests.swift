@@ -31,7 +31,8 @@ struct GatewayProcessTests {
             }
             return "\(bytes)"
         }
-        router.get("/r/source") { request, _ -> Response in
+        // `bytes` of "a" (in chunks, with a length unless `chunked`); a POST's body is ignored.
+        let source = { @Sendable (request: Request, _: BasicRequestContext) -> Response in
             let total = request.uri.queryParameters.get("bytes", as: Int.self) ?? 0
             let chunk = ByteBuffer(repeating: 0x61, count: 64 * 1024)
             let headers: HTTPFields = request.uri.queryParameters.get("chunked") == nil ? [.contentLength: "\(total)"] : [:]
@@ -45,6 +46,8 @@ struct GatewayProcessTests {
                 try await writer.finish(nil)
             })
         }
+        router.get("/r/source", use: source)
+        router.post("/r/source", use: source)
         router.head("/r/source") { request, _ -> Response in  // what its GET would answer, without the body
             Response(status: .ok, headers: [.contentLength: request.uri.queryParameters.get("bytes") ?? "0"])
         }
@@ -234,6 +237,14 @@ struct GatewayProcessTests {
             let staller = try RawConnection(port: gateway.port)
             try staller.send("POST /r/sink HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789")
             #expect(try await staller.readUntilClosed(within: .seconds(15)).closed, "a client whose upload stalled kept the connection")
+
+            // An answer the client takes nothing of, on the router's path (a request with a
+            // body), as on the event-loop path: cut off once it has waited out the limit.
+            let deaf = try RawConnection(port: gateway.port)
+            try deaf.send("POST /r/source?bytes=\(64 * Self.mebibyte) HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+            try await Task.sleep(for: .seconds(5))  // not reading: the sockets' buffers fill, then the limit passes
+            let (taken, deafClosed) = try await deaf.readUntilClosed(within: .seconds(30))
+            #expect(deafClosed && taken.utf8.count < 64 * Self.mebibyte, "a client that took nothing of its answer kept the connection")
 
             // A kept-alive connection whose proxied requests keep coming is busy, not idle,
             // though it lives longer than the limit; once it goes quiet, it is closed.

@@ -44,6 +44,28 @@ struct GatewayIdleTimeoutTests {
         #expect(timeout.check(now: .now() + .seconds(60)) == .none, "the upstream's timeout bounds the answer, not this one")
     }
 
+    /// On the router's path, an answer the client takes nothing of (its connection not
+    /// writable) for the limit is cut off; taking some again, or the answer's end, clears it.
+    @Test func anAnswerTheClientTakesNothingOfIsCutOffAtTheLimit() {
+        var timeout = IdleTimeout(limit: Self.limit)
+        timeout.read(Self.head)
+        timeout.read(.end(nil))
+        let blocked = NIODeadline.now() + .seconds(10)
+        #expect(timeout.clientBlocked(now: blocked) == blocked + Self.limit)
+        #expect(timeout.clientBlocked(now: blocked + .seconds(1)) == nil, "still blocked: the first check stands")
+        #expect(timeout.check(now: blocked + .seconds(1)) == .checkAgain(at: blocked + Self.limit))
+        #expect(timeout.check(now: blocked + Self.limit) == .close)
+
+        timeout.clientUnblocked()
+        #expect(timeout.check(now: blocked + .seconds(60)) == .none, "taking the answer again: busy, not idle")
+        _ = timeout.clientBlocked(now: blocked + .seconds(61))
+        let answered = blocked + .seconds(62)
+        #expect(timeout.answerEnded(now: answered) == answered + Self.limit)
+        #expect(timeout.check(now: answered + .seconds(1)) == .checkAgain(at: answered + Self.limit), "the answer's end clears it")
+        var unlimited = IdleTimeout(limit: nil)
+        #expect(unlimited.clientBlocked() == nil, "without a limit, never")
+    }
+
     @Test func theClockRestartsWhenTheAnswerEnds() {
         var timeout = IdleTimeout(limit: Self.limit)
         timeout.read(Self.head)

@@ -2,9 +2,11 @@ import NIOCore
 import NIOHTTP1
 
 /// When a client connection has sat idle too long: no new request within the limit after the
-/// last answer, or a request whose head or body stopped arriving for that long (a slow client
-/// cannot hold a connection forever). While a request is read and its answer is being made,
-/// the connection is busy, not idle: the upstream's own timeout bounds that.
+/// last answer, a request whose head or body stopped arriving for that long, or (on the
+/// router's path) an answer the client took nothing of for that long, as nginx's
+/// `send_timeout`: a slow client cannot hold a connection forever. Otherwise, while a request
+/// is read and its answer is being made, the connection is busy, not idle: the upstream's own
+/// timeout bounds that (and on the event-loop path, the exchange's stall deadline).
 ///
 /// The same rules as Hummingbird's `HTTPConnectionStateHandler`, which the gateway's
 /// connections do without: proxied requests never reach it (see ``ProxyHandler``).
@@ -17,6 +19,9 @@ struct IdleTimeout {
     private(set) var isReadingRequest = false
     /// From a request's head until its answer's end is written.
     private(set) var isAnswering = false
+    /// Since when the client has taken nothing of an answer the router's path is writing (its
+    /// connection not writable); `nil` otherwise.
+    private var blockedSince: NIODeadline?
 
     /// A connection opened at `now`.
     init(limit: TimeAmount?, now: NIODeadline = .now()) {
@@ -48,9 +53,23 @@ struct IdleTimeout {
         }
     }
 
+    /// The client stopped taking the answer (the connection is not writable). Returns the
+    /// deadline of the check that cuts it off unless it takes more by then.
+    mutating func clientBlocked(now: NIODeadline = .now()) -> NIODeadline? {
+        guard let limit, blockedSince == nil else { return nil }
+        blockedSince = now
+        return now + limit
+    }
+
+    /// The client takes the answer again.
+    mutating func clientUnblocked() {
+        blockedSince = nil
+    }
+
     /// An answer ended: the connection is idle from now. Returns the deadline of the next check.
     mutating func answerEnded(now: NIODeadline = .now()) -> NIODeadline? {
         isAnswering = false
+        blockedSince = nil
         guard let limit else { return nil }
         lastActivity = now
         return now + limit
@@ -64,6 +83,10 @@ struct IdleTimeout {
     /// The check due now.
     func check(now: NIODeadline = .now()) -> Action {
         guard let limit else { return .none }
+        if let blockedSince {
+            let deadline = blockedSince + limit
+            return now >= deadline ? .close : .checkAgain(at: deadline)
+        }
         if isAnswering, !isReadingRequest {
             return .none
         }
@@ -82,6 +105,17 @@ extension ProxyHandler {
     /// An answer ended, on either path: the idle clock restarts.
     func restartIdleClock(context: ChannelHandlerContext) {
         if let deadline = idleTimeout.answerEnded() {
+            scheduleIdleCheck(at: deadline, context: context)
+        }
+    }
+
+    /// The client connection's writability changed while the router's path answers: a client
+    /// that takes nothing of the answer for the idle limit is cut off. (The event-loop path's
+    /// exchange has its own deadline for that.)
+    func clientWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            idleTimeout.clientUnblocked()
+        } else if case .passing = state, let deadline = idleTimeout.clientBlocked() {
             scheduleIdleCheck(at: deadline, context: context)
         }
     }

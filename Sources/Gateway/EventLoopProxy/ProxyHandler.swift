@@ -204,6 +204,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if context.channel.isWritable, case .proxying(let exchange, _) = state {
             exchange.clientWritable()
         }
+        clientWritabilityChanged(context: context)
         context.fireChannelWritabilityChanged()
     }
 
