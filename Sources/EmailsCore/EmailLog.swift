@@ -32,9 +32,12 @@ public struct EmailLog: Sendable {
     /// have died, and the next attempt takes the email over.
     let attemptLease: Duration
 
+    /// The lease unless configured: two minutes, twice the worker's default handler timeout.
+    public static let defaultAttemptLease = Duration.seconds(120)
+
     /// - Parameter attemptLease: longer than any attempt can take (a send-email batch is
     ///   bounded by the worker's handler timeout, 60 s by default).
-    public init(database: Database, attemptLease: Duration = .seconds(120)) {
+    public init(database: Database, attemptLease: Duration = defaultAttemptLease) {
         self.database = database
         self.logger = database.logger
         self.attemptLease = attemptLease

@@ -29,7 +29,7 @@ struct SendEmailHandler: BatchWorkerHandler {
             case .failure(.inProgressElsewhere(let key)):
                 // Not an attempt of its own: retried until that attempt has sent it (or failed).
                 logger.info("email being sent by another attempt; checking again later")
-                failures.record(RetryLater("the email \(key) is being sent by another attempt"), at: index)
+                failures.record(RetryLater(EmailDispatchError.inProgressElsewhere(key: key).description), at: index)
             case .failure(.notSent(_, let cause)):
                 logger.warning("email not sent; it will be retried", metadata: ["error": "\(cause)"])
                 // An unreachable SMTP server is an outage: retried without using up an attempt.

@@ -11,7 +11,10 @@ await Worker.run(queue: .sendEmail) { resources in
         dispatcher: EmailDispatcher(
             log: EmailLog(
                 database: try resources.database(),
-                attemptLease: .seconds(try resources.config.integer("email.claimLeaseSeconds", default: 120, in: 5...86_400))
+                attemptLease: .seconds(
+                    try resources.config.integer(
+                        "email.claimLeaseSeconds", default: Int(EmailLog.defaultAttemptLease.components.seconds), in: 5...86_400)
+                )
             ),
             renderer: try EmailRenderer(),
             sender: try MailAddress(parsing: resources.config.string(forKey: "mail.from", default: "Shop <shop@example.com>")),

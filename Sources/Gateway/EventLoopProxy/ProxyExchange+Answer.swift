@@ -17,7 +17,7 @@ extension ProxyExchange {
         writeHead(status: upstream.status, headers: headers)
         let now = NIODeadline.now()
         headHeldSince = now
-        connection.stallDeadline = now + TimeAmount(route.timeout)
+        renewStallDeadline(of: connection, now: now)
     }
 
     func upstreamBody(_ chunk: ByteBuffer) {
@@ -31,7 +31,7 @@ extension ProxyExchange {
     /// (``headHeldSince``).
     func upstreamReadComplete() {
         guard case .relaying(_, let connection, _) = state else { return }
-        connection.stallDeadline = .now() + TimeAmount(route.timeout)
+        renewStallDeadline(of: connection)
         guard headHeldSince == nil else { return }
         handler.outlet.flush()
         if !waitingForClient, !client.channel.isWritable {
@@ -52,7 +52,7 @@ extension ProxyExchange {
     func clientWritable() {
         guard waitingForClient, case .relaying(_, let connection, _) = state else { return }
         waitingForClient = false
-        connection.stallDeadline = .now() + TimeAmount(route.timeout)
+        renewStallDeadline(of: connection)
         connection.resumeReading()
     }
 

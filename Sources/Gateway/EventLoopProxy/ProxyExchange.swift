@@ -86,6 +86,12 @@ final class ProxyExchange {
 
     var route: Route { entry.route }
 
+    /// Gives `connection` the route's timeout from `now` to make its next step: the head after
+    /// the request, then each read of the answer and each time the client takes more.
+    func renewStallDeadline(of connection: UpstreamConnection, now: NIODeadline = .now()) {
+        connection.stallDeadline = now + TimeAmount(route.timeout)
+    }
+
     /// Runs the edge checks, then sends the request.
     func start() {
         guard route.auth != nil || (route.rateLimit != nil && proxy.rateLimiter != nil) else {
@@ -167,7 +173,7 @@ final class ProxyExchange {
             target += "?\(query)"
         }
         // No timer per request: the connection's pool sweeps its loop's deadlines (LoopPool).
-        connection.stallDeadline = .now() + TimeAmount(route.timeout)
+        renewStallDeadline(of: connection)
         state = .awaitingHead(lease, connection)
         connection.exchange = self
         connection.send(method: head.method, target: target, headers: headers)
