@@ -8,7 +8,8 @@ import NIOHTTPTypesHTTP1
 
 /// The gateway's HTTP/1.1 connections: NIO's HTTP/1 codec, then the event-loop proxy path
 /// (``ProxyHandler``, which also keeps requests in order, the idle timeout and graceful
-/// close for both paths), then the conversion to HTTPTypes for Hummingbird's request handling.
+/// close for both paths, and converts what it passes on to the HTTPTypes of Hummingbird's
+/// request handling).
 struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -23,15 +24,15 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
             // NIO's HTTP/1 codec as `configureHTTPServerPipeline` sets it up, without its
             // pipelining handler (ProxyHandler keeps requests in order itself), its error
             // handler (Hummingbird answers malformed requests) and its header validation
-            // (Hummingbird's answers were validated by HTTPTypes), and with the proxy path's
-            // answers written below the encoder (ProxyAnswerOutlet). The encoder is not told
-            // each request's method, so ProxyHandler leaves out the body of an answer to a `HEAD`.
+            // (Hummingbird's answers were validated by HTTPTypes); its response encoder runs
+            // inside ProxyAnswerOutlet, where the proxy path's answers are written as bytes,
+            // and ProxyHandler converts what Hummingbird takes and gives to and from HTTPTypes
+            // (both: fewer handlers for every event to pass). The encoder is not told each
+            // request's method, so ProxyHandler leaves out the body of an answer to a `HEAD`.
             let outlet = ProxyAnswerOutlet()
             try pipeline.addHandler(outlet)
-            try pipeline.addHandler(HTTPResponseEncoder())
             try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
             try pipeline.addHandler(ProxyHandler(proxy: proxy, outlet: outlet, idleTimeout: idleTimeout.map { TimeAmount($0) }))
-            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }

@@ -9,12 +9,20 @@ enum HTTPHeadBytes {
     /// The head whose start line is `parts` separated by spaces (`GET /x HTTP/1.1`,
     /// `HTTP/1.1 200 OK`), with `fields` as they are (the gateway's list, not NIO's
     /// `HTTPHeaders`, whose element-by-element access cost a third of this).
-    static func encode(startLine parts: (String, String, String), fields: [(String, String)], allocator: ByteBufferAllocator) -> ByteBuffer {
+    /// `leadingField` comes before `fields` (a request's `Host`); `spareCapacity`: room left
+    /// after the head, for what may be written after it.
+    static func encode(
+        startLine parts: (String, String, String), leadingField: (String, String)? = nil, fields: [(String, String)],
+        allocator: ByteBufferAllocator, spareCapacity: Int = 0
+    ) -> ByteBuffer {
         var size = parts.0.utf8.count + 1 + parts.1.utf8.count + 1 + parts.2.utf8.count + 2 + 2
+        if let (name, value) = leadingField {
+            size += name.utf8.count + 2 + value.utf8.count + 2
+        }
         for (name, value) in fields {
             size += name.utf8.count + 2 + value.utf8.count + 2
         }
-        var buffer = allocator.buffer(capacity: size)
+        var buffer = allocator.buffer(capacity: size + spareCapacity)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var bytes = RawBytesWriter(raw)
             bytes.append(contentsOf: parts.0)
@@ -23,6 +31,12 @@ enum HTTPHeadBytes {
             bytes.append(" ")
             bytes.append(contentsOf: parts.2)
             bytes.append("\r\n")
+            if let (name, value) = leadingField {
+                bytes.append(contentsOf: name)
+                bytes.append(": ")
+                bytes.append(contentsOf: value)
+                bytes.append("\r\n")
+            }
             for (name, value) in fields {
                 bytes.append(contentsOf: name)
                 bytes.append(": ")

@@ -53,13 +53,14 @@ extension ProxyHandler {
         return false
     }
 
-    /// An answer's end has been written (`written` completes once it is on the socket): the
-    /// idle clock restarts, and the connection closes or takes what was held.
-    func answerEnded(written: EventLoopFuture<Void>, closing: Bool, context: ChannelHandlerContext) {
+    /// An answer's end has been written: the idle clock restarts, and the connection closes
+    /// or takes what was held. `written` completes once the end is on the socket; it is
+    /// needed when the connection closes (`closing`, or the gateway is stopping).
+    func answerEnded(written: EventLoopFuture<Void>?, closing: Bool, context: ChannelHandlerContext) {
         restartIdleClock(context: context)  // which also ends `answering`
         if closing || quiescing {
             held.removeAll()
-            written.assumeIsolated().whenComplete { _ in
+            (written ?? context.eventLoop.makeSucceededVoidFuture()).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
             }
             return
@@ -70,10 +71,9 @@ extension ProxyHandler {
     /// Delivers held events until the next belongs after an answer now being made (a new
     /// request, or what came after one); reads again once none is left.
     private func deliverHeld(context: ChannelHandlerContext) {
-        var delivered = false
         defer {
             // Hummingbird's channel hands reads to its handler task at the end of a read.
-            if delivered { context.fireChannelReadComplete() }
+            completeReadForHummingbird(context: context)
         }
         while let event = held.first {
             switch event {
@@ -81,7 +81,6 @@ extension ProxyHandler {
                 return
             case .part(let part):
                 held.removeFirst()
-                delivered = true
                 deliver(part, context: context)
             case .parseError(let error):
                 held.removeFirst()

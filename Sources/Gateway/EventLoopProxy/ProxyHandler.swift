@@ -1,13 +1,14 @@
 import Contracts
 import NIOCore
 import NIOHTTP1
+import NIOHTTPTypes
 
 /// The event-loop proxy path on one client connection: takes the requests ``EdgeProxy``
 /// accepts and answers them itself (``ProxyExchange``); passes the rest on to Hummingbird.
 ///
-/// It sits right after NIO's HTTP/1 decoder, before the conversion to HTTPTypes that
-/// Hummingbird needs, so a proxied request's headers are copied once, from the client's head
-/// to the upstream's, and its answer's once back. Every request and answer of the connection
+/// It sits right after NIO's HTTP/1 decoder, so a proxied request's headers are copied once,
+/// from the client's head to the upstream's, and its answer's once back; what it passes on
+/// it converts to the HTTPTypes Hummingbird takes (``ProxyHandler+Hummingbird``). Every request and answer of the connection
 /// passes here, so it also keeps the connection's order and lifetime for both paths:
 /// - one request at a time: a request that arrives while an answer is being made (HTTP
 ///   pipelining) is held, with what follows it, until that answer ends (``ProxyHandler+Ordering``);
@@ -20,8 +21,8 @@ import NIOHTTP1
 /// whenever an answer is pending, which cost two `epoll_ctl` calls per request.)
 final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
     enum State {
@@ -54,6 +55,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var held = CircularBuffer<HeldEvent>()
     /// A read the channel asked for while events were held; made once they are delivered.
     var readDeferred = false
+    /// A request part went on to Hummingbird since its side was last told a read completed.
+    var forwardedSinceReadComplete = false
     /// Shutting down: the connection closes after the answer in progress.
     var quiescing = false
     var idleTimeout: IdleTimeout
@@ -98,7 +101,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch state {
         case .idle:
             guard case .head(let head) = part else {
-                context.fireChannelRead(wrapInboundOut(part))  // the rest of a body Hummingbird answered early
+                forwardToHummingbird(part, context: context)  // the rest of a body Hummingbird answered early
                 return
             }
             guard let entry = proxy.entry(for: head) else {
@@ -112,7 +115,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state = .proxying(exchange, requestEnded: false)
             exchange.start()
         case .passing:
-            context.fireChannelRead(wrapInboundOut(part))
+            forwardToHummingbird(part, context: context)
         case .proxying(let exchange, _):
             if case .end = part {
                 state = .proxying(exchange, requestEnded: true)
@@ -124,31 +127,23 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Hands a request head to Hummingbird, which keeps a connection open unless the request
-    /// says `Connection: close`: an HTTP/1.0 request that does not ask to keep it is told so.
-    private func passToHummingbird(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard head.version == .http1_0, !head.isKeepAlive else {
-            context.fireChannelRead(wrapInboundOut(.head(head)))
-            return
-        }
-        var closing = head
-        closing.headers.replaceOrAdd(name: "Connection", value: "close")
-        context.fireChannelRead(wrapInboundOut(.head(closing)))
-    }
-
     /// Writes the head of the answer to `request` on the proxy path (not flushed); `closing`:
     /// the connection closes after this answer.
     func writeExchangeHead(status: HTTPResponseStatus, headers: HeaderFieldList, answering request: HTTPRequestHead, closing: Bool) {
         var headers = headers
         addConnectionHeader(to: &headers, http10KeepAlive: request.isHTTP10KeepAlive, closing: closing)
         let startLine = ("HTTP/1.1", String(status.code), status.reasonPhrase)
-        outlet.write(HTTPHeadBytes.encode(startLine: startLine, fields: headers.fields, allocator: outlet.allocator))
+        outlet.write(
+            HTTPHeadBytes.encode(
+                startLine: startLine, fields: headers.fields, allocator: outlet.allocator, spareCapacity: ProxyAnswerOutlet.headSpareCapacity
+            )
+        )
     }
 
     /// What an answer's `Connection` header must say, on both paths: `close` when the
     /// connection closes after this answer (`closing`, or the gateway is stopping); else
     /// `keep-alive` to an HTTP/1.0 request that keeps the connection (HTTP/1.0 closes unless told).
-    private func addConnectionHeader(to headers: inout some EdgeHeaderFields, http10KeepAlive: Bool, closing: Bool) {
+    func addConnectionHeader(to headers: inout some EdgeHeaderFields, http10KeepAlive: Bool, closing: Bool) {
         if closing || quiescing {
             headers.set(.connection, to: "close")
         } else if http10KeepAlive {
@@ -165,39 +160,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         state = requestEnded ? .idle : .awaitingRequestEnd
-        let written = context.eventLoop.makePromise(of: Void.self)
+        // Only a connection that closes after the answer waits for it to be written.
+        let written = !keepAlive || quiescing ? context.eventLoop.makePromise(of: Void.self) : nil
         outlet.writeAndFlush(end, promise: written)
         flushed()  // before a held request is taken: log lines stay in the order of the answers
-        answerEnded(written: written.futureResult, closing: !keepAlive, context: context)
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard case .passing(let http10KeepAlive, let bodiless) = state else {
-            context.write(data, promise: promise)
-            return
-        }
-        switch unwrapOutboundIn(data) {
-        case .head(var head):
-            addConnectionHeader(to: &head.headers, http10KeepAlive: http10KeepAlive, closing: false)
-            context.write(wrapOutboundOut(.head(head)), promise: promise)
-        case .end:
-            state = .idle
-            let written = context.eventLoop.makePromise(of: Void.self)
-            written.futureResult.cascade(to: promise)
-            if bodiless {
-                // Nothing to end: NIO's encoder would end a chunked body the answer does not have.
-                outlet.writeAndFlush(ByteBuffer(), promise: written)
-            } else {
-                context.write(data, promise: written)
-            }
-            answerEnded(written: written.futureResult, closing: false, context: context)
-        case .body:
-            guard !bodiless else {
-                promise?.succeed()  // an answer to a HEAD has no body
-                return
-            }
-            context.write(data, promise: promise)
-        }
+        answerEnded(written: written?.futureResult, closing: !keepAlive, context: context)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
