@@ -10,17 +10,20 @@ struct UpstreamRequestBytesTests {
         var headers = HeaderFieldList()
         headers.append(rawName: "Accept", "application/json")
         headers.append(rawName: "X-Request-Id", "req-1")
-        headers.append(rawName: "Host", "catalog:8080")
-        let bytes = UpstreamConnection.requestBytes(method: .GET, target: "/products/1?q=ü", headers: headers, allocator: ByteBufferAllocator())
+        let bytes = UpstreamConnection.requestBytes(
+            method: .GET, target: "/products/1?q=ü", host: "catalog:8080", headers: headers, allocator: ByteBufferAllocator()
+        )
         #expect(
             String(buffer: bytes)
-                == "GET /products/1?q=ü HTTP/1.1\r\nAccept: application/json\r\nX-Request-Id: req-1\r\nHost: catalog:8080\r\n\r\n"
+                == "GET /products/1?q=ü HTTP/1.1\r\nHost: catalog:8080\r\nAccept: application/json\r\nX-Request-Id: req-1\r\n\r\n"
         )
     }
 
-    @Test func aHeadWithoutFieldsAndAnyMethod() {
-        let bytes = UpstreamConnection.requestBytes(method: .RAW(value: "PURGE"), target: "/", headers: HeaderFieldList(), allocator: ByteBufferAllocator())
-        #expect(String(buffer: bytes) == "PURGE / HTTP/1.1\r\n\r\n")
+    @Test func aHeadWithOnlyItsHostAndAnyMethod() {
+        let bytes = UpstreamConnection.requestBytes(
+            method: .RAW(value: "PURGE"), target: "/", host: "cache", headers: HeaderFieldList(), allocator: ByteBufferAllocator()
+        )
+        #expect(String(buffer: bytes) == "PURGE / HTTP/1.1\r\nHost: cache\r\n\r\n")
     }
 
     @Test func aWriterFillsExactlyTheBytesItWasGiven() {

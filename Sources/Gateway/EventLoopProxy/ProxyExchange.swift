@@ -43,7 +43,9 @@ final class ProxyExchange {
         case done
     }
     var state = State.admitting
-    var tried: Set<UpstreamEndpoint> = []
+    /// The addresses whose attempts failed: the next attempt skips them. (Added on failure,
+    /// not per attempt: a set per request cost a thousand instructions.)
+    var failed: Set<UpstreamEndpoint> = []
     var upstreamHeaders = HeaderFieldList()
     /// The caller's standing on a rate-limited route, told on every answer.
     var quota: RateLimitQuota?
@@ -144,14 +146,13 @@ final class ProxyExchange {
     /// Sends the request to the next address the route's group offers.
     private func attempt() {
         let lease: UpstreamLease
-        switch entry.group.choose(excluding: tried) {
+        switch entry.group.choose(excluding: failed) {
         case .address(let chosen):
             lease = chosen
         case .unavailable(let reason):
             answer(reason.problem(route: route))
             return
         }
-        tried.insert(lease.address)
         state = .connecting(lease)
         proxy.connections.connection(to: lease.address, on: client.eventLoop) { [self] result in
             guard case .connecting = state else {
@@ -166,8 +167,6 @@ final class ProxyExchange {
     }
 
     private func send(on connection: UpstreamConnection, lease: UpstreamLease) {
-        var headers = upstreamHeaders
-        headers.append(rawName: "Host", lease.address.hostHeader)  // the client's was not forwarded (hop by hop)
         var target = lease.address.upstream.basePath + route.upstreamPath(for: path)
         if let query = EdgeProxy.query(of: head.uri), !query.isEmpty {
             target += "?\(query)"
@@ -176,7 +175,8 @@ final class ProxyExchange {
         renewStallDeadline(of: connection)
         state = .awaitingHead(lease, connection)
         connection.exchange = self
-        connection.send(method: head.method, target: target, headers: headers)
+        // The client's `Host` was not forwarded (hop by hop): the upstream's address is.
+        connection.send(method: head.method, target: target, host: lease.address.hostHeader, headers: upstreamHeaders)
     }
 
     /// The route's timeout passed without progress: before the answer began (a `504`, or the
@@ -201,7 +201,8 @@ final class ProxyExchange {
         let outcome = UpstreamFailure.outcome(of: error)
         lease.finish(outcome)
         proxy.routes.metrics.upstreamError(lease.address, kind: outcome)
-        let retryable = UpstreamFailure.mayRetry(error, outcome: outcome) && tried.count <= route.retries
+        failed.insert(lease.address)
+        let retryable = UpstreamFailure.mayRetry(error, outcome: outcome) && failed.count <= route.retries
             && HTTPRequest.Method(head.method.rawValue)?.isIdempotent == true
         logger.warning(
             "upstream failed",

@@ -47,13 +47,14 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// Sends a request without a body; the answer comes to the exchange. A write that fails
     /// closes the channel, and ``channelInactive(context:)`` fails the exchange: no promise
     /// per request is needed to hear of it.
-    func send(method: HTTPMethod, target: String, headers: HeaderFieldList) {
+    /// `host` is written first, before `headers`.
+    func send(method: HTTPMethod, target: String, host: String, headers: HeaderFieldList) {
         guard let context, isOpen else {
             failExchange(UpstreamConnectionClosed())
             return
         }
         decoder.expectAnswer(to: method)
-        let bytes = Self.requestBytes(method: method, target: target, headers: headers, allocator: context.channel.allocator)
+        let bytes = Self.requestBytes(method: method, target: target, host: host, headers: headers, allocator: context.channel.allocator)
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
 
@@ -62,8 +63,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// proxied request's instructions, for work this path does not need, as nginx does not: no
     /// body framing to decide (this path sends no bodies), no header validation (the client's
     /// fields passed NIO's parser, the gateway's own are built valid).
-    static func requestBytes(method: HTTPMethod, target: String, headers: HeaderFieldList, allocator: ByteBufferAllocator) -> ByteBuffer {
-        HTTPHeadBytes.encode(startLine: (method.rawValue, target, "HTTP/1.1"), fields: headers.fields, allocator: allocator)
+    static func requestBytes(method: HTTPMethod, target: String, host: String, headers: HeaderFieldList, allocator: ByteBufferAllocator) -> ByteBuffer {
+        HTTPHeadBytes.encode(startLine: (method.rawValue, target, "HTTP/1.1"), leadingField: ("Host", host), fields: headers.fields, allocator: allocator)
     }
 
     /// Stops reading until ``resumeReading()`` (what has been read still arrives).
