@@ -58,6 +58,33 @@ struct JSONLogHandlerTests {
         #expect(object["source"] as? String == "File.swift:1")
     }
 
+    /// The date arithmetic against the C library's `gmtime_r`, every day from 1900 to 2200
+    /// (leap years, centuries, the days before 1970).
+    @Test func datesAgreeWithTheCLibrary() {
+        for days in -25_567...84_000 {
+            var seconds = days * 86_400 + 43_200
+            var parts = tm()
+            gmtime_r(&seconds, &parts)
+            let date = JSONLogHandler.civilDate(daysSinceEpoch: days)
+            guard date == (Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday)) else {
+                Issue.record("day \(days): \(date)")
+                return
+            }
+        }
+        #expect(JSONLogHandler.civilDate(daysSinceEpoch: 0) == (1970, 1, 1))
+        #expect(JSONLogHandler.civilDate(daysSinceEpoch: 11_016) == (2000, 2, 29))
+        #expect(JSONLogHandler.civilDate(daysSinceEpoch: -1) == (1969, 12, 31))
+    }
+
+    @Test func probesAreLoggedAtDebugAndEverythingElseAtInfo() {
+        for path in ["/health", "/ready", "/metrics"] {
+            #expect(AccessLog.level(ofPath: path) == .debug, "\(path)")
+        }
+        for path in ["/", "/healthz", "/readyz", "/metrics2", "/orders", "/r/health", "/health/x"] {
+            #expect(AccessLog.level(ofPath: path) == .info, "\(path)")
+        }
+    }
+
     @Test func timestampsAreISO8601InUTCWithMilliseconds() {
         #expect(JSONLogHandler.timestamp(year: 2026, month: 1, day: 2, hour: 3, minute: 4, second: 5, millisecond: 6) == "2026-01-02T03:04:05.006Z")
         let now = JSONLogHandler.timestamp()

@@ -25,6 +25,8 @@ final class EdgeProxy: Sendable {
     let securityHeaders: SecurityHeadersMiddleware
     /// The logger requests' lines start from (each adds its request and trace ids).
     let logger: Logger
+    /// The access log, written with ``logger``.
+    let accessLog: AccessLog.Writer
 
     init(
         routes: LiveRouteTable, connections: UpstreamConnectionPool, edgeAuthenticator: EdgeAuthenticator, rateLimiter: RateLimiter?,
@@ -36,6 +38,7 @@ final class EdgeProxy: Sendable {
         self.rateLimiter = rateLimiter
         self.securityHeaders = securityHeaders
         self.logger = logger
+        accessLog = AccessLog.Writer(logger: logger)
     }
 
     /// The route entry of a request this path takes; `nil`: Hummingbird's path. Only targets

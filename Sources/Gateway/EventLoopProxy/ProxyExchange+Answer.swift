@@ -157,7 +157,7 @@ extension ProxyExchange {
     /// them when a handler returns, and the access log line's figures (written once the answer
     /// is on its way, ``writeAccessLog()``).
     private func answered(status: Int) {
-        let elapsed = ContinuousClock.now - started
+        let elapsed = Duration.nanoseconds((NIODeadline.now() - started).nanoseconds)
         entry.metrics.record(status: status, duration: elapsed)
         accessLogLine = (status, elapsed)
     }
@@ -168,7 +168,7 @@ extension ProxyExchange {
     private func writeAccessLog() {
         guard let (status, elapsed) = accessLogLine else { return }
         accessLogLine = nil
-        AccessLog.write(to: proxy.logger, method: head.method.rawValue, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)
+        proxy.accessLog.write(method: head.method.rawValue, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)
     }
 
     /// Ends the answer (the handler writes its end, and closes the connection after it unless

@@ -33,7 +33,8 @@ final class ProxyExchange {
         logger[metadataKey: "trace.id"] = .string(traceID)
         return logger
     }()
-    let started = ContinuousClock.now
+    /// NIO's clock (the monotonic one): `ContinuousClock.now` builds a 128-bit `Duration`.
+    let started = NIODeadline.now()
 
     enum State {
         case admitting
@@ -91,7 +92,7 @@ final class ProxyExchange {
     /// Gives `connection` the route's timeout from `now` to make its next step: the head after
     /// the request, then each read of the answer and each time the client takes more.
     func renewStallDeadline(of connection: UpstreamConnection, now: NIODeadline = .now()) {
-        connection.stallDeadline = now + TimeAmount(route.timeout)
+        connection.stallDeadline = now + entry.timeout
     }
 
     /// Runs the edge checks, then sends the request.

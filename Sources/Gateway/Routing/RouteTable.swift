@@ -1,3 +1,5 @@
+import NIOCore
+
 /// One consistent view of the routes, searched longest prefix first, each with its upstream
 /// group. A reload builds a new table; requests in flight keep the one they started with.
 struct RouteTable: Sendable {
@@ -7,11 +9,15 @@ struct RouteTable: Sendable {
         let route: Route
         let group: UpstreamGroup
         let metrics: GatewayMetrics.RouteSeries
+        /// The route's `timeout` as NIO counts time (converting a `Duration` takes 128-bit
+        /// arithmetic, and the event-loop path renews its deadline twice per request).
+        let timeout: TimeAmount
 
         init(route: Route, group: UpstreamGroup, metrics: GatewayMetrics.RouteSeries) {
             self.route = route
             self.group = group
             self.metrics = metrics
+            self.timeout = TimeAmount(route.timeout)
         }
     }
 

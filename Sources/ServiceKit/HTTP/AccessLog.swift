@@ -9,33 +9,62 @@ public enum AccessLog {
     public static func write(
         to logger: Logger, method: String, path: String, status: Int, elapsed: Duration, requestID: String? = nil, traceID: String? = nil
     ) {
-        let level: Logger.Level
-        switch path {
-        case "/health", "/ready", "/metrics": level = .debug
-        default: level = .info
+        Writer(logger: logger).write(method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)
+    }
+
+    /// Health and metrics probes at debug, the rest at info.
+    static func level(ofPath path: String) -> Logger.Level {
+        // Only a path of a probe's length is compared (three string comparisons per line).
+        switch path.utf8.count {
+        case 6, 7, 8:
+            switch path {
+            case "/health", "/ready", "/metrics": return .debug
+            default: return .info
+            }
+        default:
+            return .info
         }
-        guard let json = logger.handler as? JSONLogHandler else {
-            let fields = fields(method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)
-            logger.log(level: level, "request", metadata: fields)
-            return
+    }
+
+    /// The access log of one logger, for a component that writes every line to the same one
+    /// (the gateway's proxy path): whether its handler writes JSON is found out once, not per
+    /// line (a dynamic cast).
+    public struct Writer: Sendable {
+        private let logger: Logger
+        /// The logger's handler, when it writes JSON.
+        private let json: JSONLogHandler?
+
+        public init(logger: Logger) {
+            self.logger = logger
+            json = logger.handler as? JSONLogHandler
         }
-        // The same line, without the `Logger.Metadata` dictionary `Logger.log` takes (hashing
-        // its keys cost a quarter of the line); written in key order at once when the handler
-        // adds no entries of its own (the gateway writes one per proxied request).
-        guard json.logLevel <= level else { return }
-        guard json.addsContext else {
-            json.emit(
-                lineInKeyOrder(
-                    method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID,
-                    level: level, service: json.label, time: JSONLogHandler.timestamp()
+
+        /// Writes the line of one answered request (``AccessLog/write(to:method:path:status:elapsed:requestID:traceID:)``).
+        public func write(method: String, path: String, status: Int, elapsed: Duration, requestID: String? = nil, traceID: String? = nil) {
+            let level = AccessLog.level(ofPath: path)
+            guard let json else {
+                let fields = fields(method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)
+                logger.log(level: level, "request", metadata: fields)
+                return
+            }
+            // The same line, without the `Logger.Metadata` dictionary `Logger.log` takes (hashing
+            // its keys cost a quarter of the line); written in key order at once when the handler
+            // adds no entries of its own (the gateway writes one per proxied request).
+            guard json.logLevel <= level else { return }
+            guard json.addsContext else {
+                json.emit(
+                    lineInKeyOrder(
+                        method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID,
+                        level: level, service: json.label, time: JSONLogHandler.timestamp()
+                    )
                 )
-            )
-            return
+                return
+            }
+            var line = JSONLogLine()
+            json.addContext(to: &line)
+            addFields(to: &line, method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)
+            json.emit(line, level: level, message: "request", source: nil)
         }
-        var line = JSONLogLine()
-        json.addContext(to: &line)
-        addFields(to: &line, method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)
-        json.emit(line, level: level, message: "request", source: nil)
     }
 
     /// ``fields(method:path:status:elapsed:requestID:traceID:)`` added to a JSON line as they are.
@@ -110,6 +139,7 @@ public enum AccessLog {
 extension Duration {
     /// Whole milliseconds, for logs.
     public var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        let (seconds, attoseconds) = components  // once: each is a 128-bit division
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }
