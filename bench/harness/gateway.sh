@@ -122,33 +122,38 @@ start_shop_process() {
   bench_say "$name on 127.0.0.1:$port (pid $LAUNCHED_PID)"
 }
 
-# The CPU time (clock ticks, user + system) of processes "$@" so far.
+# The CPU time (clock ticks) of processes "$@" so far, as "user system".
 cpu_ticks() {
-  local pid stat total=0 fields
+  local pid stat user=0 system=0 fields
   for pid in "$@"; do
     { read -r stat <"/proc/$pid/stat"; } 2>/dev/null || continue
     read -ra fields <<<"${stat##*) }"
-    total=$((total + fields[11] + fields[12]))
+    user=$((user + fields[11]))
+    system=$((system + fields[12]))
   done
-  printf '%s\n' "$total"
+  printf '%s %s\n' "$user" "$system"
 }
 
-# The write system calls (`syscw`: write, writev) and voluntary context switches (each a sleep
-# until woken: an idle event loop's wake-up) of processes "$@" so far, as "writes switches".
-# (Reads are not comparable: nginx's `recv` is not counted in `syscr`, NIO's `read` is.)
+# The write system calls (`syscw`: write, writev), voluntary context switches (each a sleep
+# until woken: an idle event loop's wake-up) and involuntary ones (preempted while it had work)
+# of processes "$@" so far, as "writes switches preemptions". (Reads are not comparable:
+# nginx's `recv` is not counted in `syscr`, NIO's `read` is.)
 io_counts() {
-  local pid task key value writes=0 switches=0
+  local pid task key value writes=0 switches=0 preemptions=0
   for pid in "$@"; do
     while read -r key value; do
       [[ $key == syscw: ]] && writes=$((writes + value))
     done <"/proc/$pid/io" 2>/dev/null || true
     for task in "/proc/$pid/task/"*/status; do
       while read -r key value; do
-        [[ $key == voluntary_ctxt_switches: ]] && switches=$((switches + value))
+        case $key in
+          voluntary_ctxt_switches:) switches=$((switches + value)) ;;
+          nonvoluntary_ctxt_switches:) preemptions=$((preemptions + value)) ;;
+        esac
       done <"$task" 2>/dev/null || true
     done
   done
-  printf '%s %s\n' "$writes" "$switches"
+  printf '%s %s %s\n' "$writes" "$switches" "$preemptions"
 }
 
 # The processes doing target $1's proxying, and upstream $2's serving (nginx: its workers).
@@ -170,21 +175,21 @@ upstream_pids() {
 # (0: a warm-up, not recorded); with $6 (requests per second, all connections together), a
 # fixed rate instead of as fast as the target answers.
 gateway_run() {
-  local upstream=$1 target=$2 seconds=$3 round=$4 connections=$5 rate=${6:-0} url output json proxy=() serving=() proxy0 serving0 proxy1 serving1
-  local writes0 switches0 writes1 switches1
+  local upstream=$1 target=$2 seconds=$3 round=$4 connections=$5 rate=${6:-0} url output json proxy=() serving=()
+  local user0 system0 serving0 user1 system1 serving1 _ writes0 switches0 preemptions0 writes1 switches1 preemptions1
   local pace=()
   ((rate > 0)) && pace=(env BENCH_WRK_DELAY_MS=$(((connections * 1000 + rate / 2) / rate)) BENCH_WRK_ARRIVALS="$BENCH_GATEWAY_ARRIVALS")
   url=$(gateway_url "$upstream" "$target")
   mapfile -t proxy < <(proxy_pids "$target")
   mapfile -t serving < <(upstream_pids "$upstream")
-  proxy0=$(cpu_ticks "${proxy[@]}")
-  serving0=$(cpu_ticks "${serving[@]}")
-  read -r writes0 switches0 < <(io_counts "${proxy[@]}")
+  read -r user0 system0 < <(cpu_ticks "${proxy[@]}")
+  read -r serving0 _ < <(cpu_ticks "${serving[@]}" | awk '{ print $1 + $2 }')
+  read -r writes0 switches0 preemptions0 < <(io_counts "${proxy[@]}")
   output=$("${pace[@]}" wrk -t "$BENCH_GATEWAY_THREADS" -c "$connections" -d "${seconds}s" --timeout 5s \
     -s "$REPO_ROOT/bench/gateway/report.lua" "$url" 2>&1) || { printf '%s\n' "$output" >&2; die "wrk failed on $url"; }
-  proxy1=$(cpu_ticks "${proxy[@]}")
-  serving1=$(cpu_ticks "${serving[@]}")
-  read -r writes1 switches1 < <(io_counts "${proxy[@]}")
+  read -r user1 system1 < <(cpu_ticks "${proxy[@]}")
+  read -r serving1 _ < <(cpu_ticks "${serving[@]}" | awk '{ print $1 + $2 }')
+  read -r writes1 switches1 preemptions1 < <(io_counts "${proxy[@]}")
   printf '%s\n' "$output" >"$BENCH_RESULTS/logs/wrk-$upstream-c$connections-rate$rate-$target-r$round.txt"
   json=$(sed -n 's/^bench-json //p' <<<"$output")
   [[ -n $json ]] || { printf '%s\n' "$output" >&2; die "no bench-json line in wrk's output ($url)"; }
@@ -194,8 +199,10 @@ gateway_run() {
   ((round > 0)) || return 0
   record gateway.jsonl --argjson w "$json" --arg upstream "$upstream" --arg target "$target" --argjson round "$round" \
     --argjson connections "$connections" --argjson fixed_rate "$rate" --argjson threads "$BENCH_GATEWAY_THREADS" \
-    --argjson proxy_ticks "$((proxy1 - proxy0))" --argjson upstream_ticks "$((serving1 - serving0))" \
+    --argjson proxy_ticks "$((user1 + system1 - user0 - system0))" --argjson proxy_system_ticks "$((system1 - system0))" \
+    --argjson upstream_ticks "$((serving1 - serving0))" \
     --argjson proxy_writes "$((writes1 - writes0))" --argjson proxy_switches "$((switches1 - switches0))" \
+    --argjson proxy_preemptions "$((preemptions1 - preemptions0))" \
     --argjson hz "$CLOCK_TICKS" --arg load "$(load_average)" '
       ($w.requests / ($w.duration_us / 1e6)) as $rate
       | {upstream: $upstream, target: $target, round: $round, connections: $connections, rate: $fixed_rate, threads: $threads,
@@ -203,9 +210,11 @@ gateway_run() {
          p50_ms: ($w.latency_us.p50 / 1000), p90_ms: ($w.latency_us.p90 / 1000), p99_ms: ($w.latency_us.p99 / 1000),
          p999_ms: ($w.latency_us.p999 / 1000), max_ms: ($w.latency_us.max / 1000), mean_ms: ($w.latency_us.mean / 1000),
          proxy_cpu_us_per_request: (if $target == "direct" then null else $proxy_ticks / $hz * 1e6 / $w.requests end),
+         proxy_system_us_per_request: (if $target == "direct" then null else $proxy_system_ticks / $hz * 1e6 / $w.requests end),
          upstream_cpu_us_per_request: ($upstream_ticks / $hz * 1e6 / $w.requests),
          proxy_writes_per_request: (if $target == "direct" then null else $proxy_writes / $w.requests end),
          proxy_sleeps_per_request: (if $target == "direct" then null else $proxy_switches / $w.requests end),
+         proxy_preemptions_per_request: (if $target == "direct" then null else $proxy_preemptions / $w.requests end),
          load: $load}'
   bench_say "gateway round $round $upstream -c $connections${pace:+ at $rate req/s} via $target: $(jq -r '"\(.requests / (.duration_us / 1e6) | floor) req/s, p99 \(.latency_us.p99 / 1000) ms"' <<<"$json")"
 }

@@ -144,11 +144,13 @@ def gateway_section(rows, directory, goal_ratio=0.8, goal_added_ms=1.0):
         f"{meta.get('nginx', 'nginx')} with {meta.get('nginx_workers', '?')} workers, access log "
         f"{meta.get('nginx_access_log', 'off')}; gateway logging "
         f"{meta.get('gateway_log_level', '?')}; {meta.get('wrk', 'wrk')}. Medians of the rounds; CPU is user + system time "
-        "of the proxy's process(es) and of the upstream's, per request; writes are the proxy's write system calls "
-        "(`syscw`), sleeps its threads' voluntary context switches (each a wait for work and a wake-up), per request.",
+        "of the proxy's process(es) and of the upstream's, per request, the proxy's system time also apart (the kernel's "
+        "work for it); writes are the proxy's write system calls (`syscw`), sleeps its threads' voluntary context "
+        "switches (each a wait for work and a wake-up), preemptions its involuntary ones (descheduled with work to do), "
+        "per request.",
         "",
-        "| upstream | connections | target | req/s (median) | p50 ms | p99 ms (median) | p99.9 ms | proxy CPU µs/req | proxy writes/req | proxy sleeps/req | upstream CPU µs/req | response bytes (headers + body) |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| upstream | connections | target | req/s (median) | p50 ms | p99 ms (median) | p99.9 ms | proxy CPU µs/req | of it system | proxy writes/req | proxy sleeps/req | proxy preemptions/req | upstream CPU µs/req | response bytes (headers + body) |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     ratios = [
         "",
@@ -178,8 +180,8 @@ def gateway_section(rows, directory, goal_ratio=0.8, goal_added_ms=1.0):
                 return statistics.median(values) if values else None
 
             med[target] = {key: m(key) for key in (
-                "per_second", "p50_ms", "p99_ms", "p999_ms", "proxy_cpu_us_per_request", "proxy_writes_per_request",
-                "proxy_sleeps_per_request", "upstream_cpu_us_per_request",
+                "per_second", "p50_ms", "p99_ms", "p999_ms", "proxy_cpu_us_per_request", "proxy_system_us_per_request",
+                "proxy_writes_per_request", "proxy_sleeps_per_request", "proxy_preemptions_per_request", "upstream_cpu_us_per_request",
             )}
             size = sizes.get((upstream, target))
 
@@ -190,7 +192,9 @@ def gateway_section(rows, directory, goal_ratio=0.8, goal_added_ms=1.0):
             out.append(
                 f"| {upstream} | {connections} | {target} | {med[target]['per_second']:.0f} | {med[target]['p50_ms']:.2f} | {med[target]['p99_ms']:.2f} "
                 f"| {med[target]['p999_ms']:.2f} | {proxy_figure('proxy_cpu_us_per_request', '{:.0f}')} "
+                f"| {proxy_figure('proxy_system_us_per_request', '{:.0f}')} "
                 f"| {proxy_figure('proxy_writes_per_request', '{:.2f}')} | {proxy_figure('proxy_sleeps_per_request', '{:.2f}')} "
+                f"| {proxy_figure('proxy_preemptions_per_request', '{:.2f}')} "
                 f"| {med[target]['upstream_cpu_us_per_request']:.0f} "
                 f"| {size['header_bytes'] + size['body_bytes'] if size else '?'} |"
             )

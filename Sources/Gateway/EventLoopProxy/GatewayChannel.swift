@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
-import NIOHTTPTypesHTTP1
 
 /// The gateway's HTTP/1.1 connections: NIO's HTTP/1 codec, then the event-loop proxy path
 /// (``ProxyHandler``, which also keeps requests in order, the idle timeout and graceful

@@ -8,8 +8,9 @@ import NIOHTTPTypes
 ///
 /// It sits right after NIO's HTTP/1 decoder, so a proxied request's headers are copied once,
 /// from the client's head to the upstream's, and its answer's once back; what it passes on
-/// it converts to the HTTPTypes Hummingbird takes (``ProxyHandler+Hummingbird``). Every request and answer of the connection
-/// passes here, so it also keeps the connection's order and lifetime for both paths:
+/// it converts to the HTTPTypes Hummingbird takes (``ProxyHandler+Hummingbird``). Every
+/// request and answer of the connection passes here, so it also keeps the connection's order
+/// and lifetime for both paths:
 /// - one request at a time: a request that arrives while an answer is being made (HTTP
 ///   pipelining) is held, with what follows it, until that answer ends (``ProxyHandler+Ordering``);
 /// - the idle timeout (``IdleTimeout``);
