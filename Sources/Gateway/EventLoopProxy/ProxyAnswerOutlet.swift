@@ -12,8 +12,7 @@ import NIOHTTP1
 ///
 /// The encoder runs inside this handler, with its context, rather than as a handler of its
 /// own: each outbound event (the read the channel asks for after every read, a flush) passes
-/// every outbound handler on its way to the socket, and costs about a thousand instructions
-/// per handler it passes.
+/// every outbound handler on its way to the socket.
 final class ProxyAnswerOutlet: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = IOData
