@@ -11,6 +11,14 @@ struct GatewayIdleTimeoutTests {
     static let head = HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/r"))
     static let limit = TimeAmount.seconds(5)
 
+    /// A connection whose request was read whole: its answer is being made.
+    static func requestReadWhole() -> IdleTimeout {
+        var timeout = IdleTimeout(limit: limit)
+        timeout.read(head)
+        timeout.read(.end(nil))
+        return timeout
+    }
+
     @Test func aConnectionWithoutRequestsClosesAtTheLimit() {
         let opened = NIODeadline.now()
         let timeout = IdleTimeout(limit: Self.limit, now: opened)
@@ -38,18 +46,14 @@ struct GatewayIdleTimeoutTests {
     }
 
     @Test func aConnectionAwaitingItsAnswerIsBusyNotIdle() {
-        var timeout = IdleTimeout(limit: Self.limit)
-        timeout.read(Self.head)
-        timeout.read(.end(nil))
+        let timeout = Self.requestReadWhole()
         #expect(timeout.check(now: .now() + .seconds(60)) == .none, "the upstream's timeout bounds the answer, not this one")
     }
 
     /// On the router's path, an answer the client takes nothing of (its connection not
     /// writable) for the limit is cut off; taking some again, or the answer's end, clears it.
     @Test func anAnswerTheClientTakesNothingOfIsCutOffAtTheLimit() {
-        var timeout = IdleTimeout(limit: Self.limit)
-        timeout.read(Self.head)
-        timeout.read(.end(nil))
+        var timeout = Self.requestReadWhole()
         let blocked = NIODeadline.now() + .seconds(10)
         #expect(timeout.clientBlocked(now: blocked) == blocked + Self.limit)
         #expect(timeout.clientBlocked(now: blocked + .seconds(1)) == nil, "still blocked: the first check stands")
@@ -67,9 +71,7 @@ struct GatewayIdleTimeoutTests {
     }
 
     @Test func theClockRestartsWhenTheAnswerEnds() {
-        var timeout = IdleTimeout(limit: Self.limit)
-        timeout.read(Self.head)
-        timeout.read(.end(nil))
+        var timeout = Self.requestReadWhole()
         let answered = NIODeadline.now() + .seconds(30)
         #expect(timeout.answerEnded(now: answered) == answered + Self.limit)
         #expect(timeout.check(now: answered + .seconds(1)) == .checkAgain(at: answered + Self.limit))

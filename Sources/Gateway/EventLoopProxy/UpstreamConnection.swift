@@ -14,7 +14,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     let address: UpstreamEndpoint
-    /// The channel's response decoder, told of each request ``send(method:target:headers:)`` writes.
+    /// The channel's response decoder, told of each request ``send(method:target:host:headers:)`` writes.
     private let decoder: UpstreamResponseDecoder
     /// The exchange the connection answers now; `nil` while idle.
     var exchange: ProxyExchange?
