@@ -15,7 +15,7 @@ struct UpstreamLoopPoolTests {
     /// `count` new connections to ``address``, registered with ``pool``.
     func connections(_ count: Int) -> [UpstreamConnection] {
         (0..<count).map { _ in
-            let connection = UpstreamConnection(address: address, decoder: UpstreamResponseDecoder())
+            let connection = UpstreamConnection(address: address)
             pool.register(connection)
             return connection
         }

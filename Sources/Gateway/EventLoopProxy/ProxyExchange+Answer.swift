@@ -6,15 +6,14 @@ import ServiceKit
 
 /// Relaying the upstream's answer to the client, and the gateway's own answers (problems).
 extension ProxyExchange {
-    func upstreamHead(_ upstream: HTTPResponseHead) {
+    func upstreamHead(_ upstream: UpstreamResponseHead) {
         guard case .awaitingHead(let lease, let connection) = state else { return }
-        if upstream.status.code < 200 { return }  // 1xx (103 Early Hints...): the final answer follows
         lease.record(.response(status: Int(upstream.status.code)))
-        state = .relaying(lease, connection, keepAlive: upstream.isKeepAlive)
-        var headers = ForwardedHeaders.downstream(from: upstream.headers, as: HeaderFieldList.self)
+        state = .relaying(lease, connection, keepAlive: upstream.keepAlive)
+        var headers = ForwardedHeaders.downstream(from: upstream.fields, as: HeaderFieldList.self)
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
-        writeHead(status: upstream.status, headers: headers)
+        writeHead(status: upstream.status, headers: &headers)
         let now = NIODeadline.now()
         headHeldSince = now
         renewStallDeadline(of: connection, now: now)
@@ -130,16 +129,15 @@ extension ProxyExchange {
         headers.set(.contentLength, to: String(body.readableBytes))
         addEdgeHeaders(to: &headers)
         answered(status: problem.status.code)
-        writeHead(status: HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase), headers: headers)
+        writeHead(status: HTTPResponseStatus(statusCode: problem.status.code, reasonPhrase: problem.status.reasonPhrase), headers: &headers)
         handler.outlet.writeBody(body, framing: framing)
         finishAnswer()
     }
 
     /// Writes the answer's head, framed for its client (``AnswerFraming``), without flushing it.
-    private func writeHead(status: HTTPResponseStatus, headers: HeaderFieldList) {
-        var headers = headers
+    private func writeHead(status: HTTPResponseStatus, headers: inout HeaderFieldList) {
         (framing, closesConnection) = AnswerFraming.decide(status: status, headers: &headers, answering: head)
-        handler.writeExchangeHead(status: status, headers: headers, answering: head, closing: closesConnection)
+        handler.writeExchangeHead(status: status, headers: &headers, answering: head, closing: closesConnection)
     }
 
     /// What every answer carries, whoever made it: the quota on a limited route, CORS for an

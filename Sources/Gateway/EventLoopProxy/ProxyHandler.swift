@@ -130,8 +130,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Writes the head of the answer to `request` on the proxy path (not flushed); `closing`:
     /// the connection closes after this answer.
-    func writeExchangeHead(status: HTTPResponseStatus, headers: HeaderFieldList, answering request: HTTPRequestHead, closing: Bool) {
-        var headers = headers
+    func writeExchangeHead(status: HTTPResponseStatus, headers: inout HeaderFieldList, answering request: HTTPRequestHead, closing: Bool) {
         addConnectionHeader(to: &headers, http10KeepAlive: request.isHTTP10KeepAlive, closing: closing)
         let startLine = ("HTTP/1.1", String(status.code), status.reasonPhrase)
         outlet.write(

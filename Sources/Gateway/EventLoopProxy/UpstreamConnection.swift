@@ -10,12 +10,12 @@ import NIOHTTP1
 /// filling memory. (Reading on demand instead, with `autoRead` off, cost two `epoll_ctl` calls
 /// per request.)
 final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let address: UpstreamEndpoint
-    /// The channel's response decoder, told of each request ``send(method:target:host:headers:)`` writes.
-    private let decoder: UpstreamResponseDecoder
+    /// Reads the answers, told of each request ``send(method:target:host:headers:)`` writes.
+    private var parser = UpstreamResponseParser()
     /// The exchange the connection answers now; `nil` while idle.
     var exchange: ProxyExchange?
     /// The pool of its event loop, which sweeps its deadlines (set once connected).
@@ -31,9 +31,8 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// Whether reading is paused (``pauseReading()``).
     private var isPaused = false
 
-    init(address: UpstreamEndpoint, decoder: UpstreamResponseDecoder) {
+    init(address: UpstreamEndpoint) {
         self.address = address
-        self.decoder = decoder
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -53,7 +52,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
             failExchange(UpstreamConnectionClosed())
             return
         }
-        decoder.expectAnswer(to: method)
+        parser.expectAnswer(toHEAD: method == .HEAD)
         let bytes = Self.requestBytes(method: method, target: target, host: host, headers: headers, allocator: context.channel.allocator)
         context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
     }
@@ -92,11 +91,25 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        parser.append(unwrapInboundIn(data))
+        do {
+            while let event = try parser.next() {
+                deliver(event)
+            }
+        } catch {
+            failExchange(error)
+            close()
+        }
+    }
+
+    /// Hands an answer's part to the exchange; with none (an answer no longer wanted), the
+    /// connection closes.
+    private func deliver(_ event: UpstreamResponseParser.Event) {
         guard let exchange else {
-            close()  // an idle connection has nothing to say
+            close()
             return
         }
-        switch unwrapInboundIn(data) {
+        switch event {
         case .head(let head): exchange.upstreamHead(head)
         case .body(let chunk): exchange.upstreamBody(chunk)
         case .end: exchange.upstreamEnd()
@@ -110,6 +123,9 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
         loopPool?.remove(self)
+        if let end = parser.finish() {  // a body the close ends
+            deliver(end)
+        }
         failExchange(UpstreamConnectionClosed())
         context.fireChannelInactive()
     }

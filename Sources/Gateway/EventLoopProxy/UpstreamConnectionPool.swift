@@ -89,12 +89,8 @@ final class UpstreamConnectionPool: Sendable {
             .connectTimeout(connectTimeout)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // NIO's response decoder; requests go out as bytes the connection writes itself.
-                    let decoder = UpstreamResponseDecoder()
-                    try channel.pipeline.syncOperations.addHandlers(
-                        ByteToMessageHandler(decoder),
-                        UpstreamConnection(address: address, decoder: decoder)
-                    )
+                    // The connection reads its answers and writes its requests as bytes itself.
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection(address: address))
                 }
             }
     }

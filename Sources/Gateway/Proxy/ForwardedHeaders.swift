@@ -55,12 +55,14 @@ enum ForwardedHeaders {
 
     /// The upstream's response headers for the client, minus hop-by-hop ones, with room for
     /// the gateway's own. The request id is the gateway's to set.
-    static func downstream<Fields: EdgeHeaderFields>(from headers: HTTPHeaders, as: Fields.Type = Fields.self) -> Fields {
+    static func downstream<Fields: EdgeHeaderFields>(from headers: some EdgeHeaderFields, as: Fields.Type = Fields.self) -> Fields {
         let named = connectionTokens(in: headers)
         var fields = Fields()
-        fields.reserveCapacity(headers.count + 8)
-        for (name, value) in headers where !droppedFromResponses.contains(name) && named?.contains(name) != true {
-            fields.append(rawName: name, value)
+        fields.reserveCapacity(16)
+        headers.forEachField { name, value in
+            if !droppedFromResponses.contains(name) && named?.contains(name) != true {
+                fields.append(rawName: name, value)
+            }
         }
         return fields
     }

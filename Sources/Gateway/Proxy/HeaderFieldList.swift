@@ -2,10 +2,10 @@ import HTTPTypes
 import NIOHTTP1
 import ServiceKit
 
-/// Header fields the gateway assembles for NIO's `HTTPHeaders` (a request for an upstream, an
+/// Header fields the gateway assembles for a message it writes (a request for an upstream, an
 /// answer for a client), appended without the scan `HTTPHeaders.add` makes of every name: a
 /// proxied request builds two header blocks, and that scan alone was 3 % of its instructions.
-/// Every name appended is a token already: the gateway's own, or one NIO's parser accepted.
+/// Every name appended is a token already: the gateway's own, or one a parser accepted.
 ///
 /// Names compare case-insensitively, as in `HTTPHeaders`.
 struct HeaderFieldList: EdgeHeaderFields {
@@ -61,6 +61,12 @@ enum HeaderName {
         return name.withUTF8Bytes { bytes in lowercased.withUTF8Bytes { matches(bytes, lowercased: $0) } }
     }
 
+    /// Whether `bytes` equal `expected` (a lowercase literal) ignoring ASCII case.
+    static func matches(_ bytes: UnsafeRawBufferPointer, lowercased expected: StaticString) -> Bool {
+        guard bytes.count == expected.utf8CodeUnitCount else { return false }
+        return expected.withUTF8Buffer { matches(bytes.assumingMemoryBound(to: UInt8.self), lowercased: $0) }
+    }
+
     /// Whether `bytes` equal `expected` (lowercase) ignoring ASCII case.
     static func matches(_ bytes: UnsafeBufferPointer<UInt8>, lowercased expected: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == expected.count else { return false }
@@ -84,11 +90,13 @@ struct HeaderNameSet: Sendable {
 
     /// Whether `name` is one of the set's names, ignoring ASCII case.
     func contains(_ name: String) -> Bool {
-        let count = name.utf8.count  // most names are ruled out by their length alone
-        return name.withUTF8Bytes { bytes in
-            names.contains { candidate in
-                candidate.count == count && candidate.withUnsafeBufferPointer { HeaderName.matches(bytes, lowercased: $0) }
-            }
+        name.withUTF8Bytes(contains)
+    }
+
+    /// Whether `name` (its bytes) is one of the set's names, ignoring ASCII case.
+    func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        names.contains { candidate in  // most names are ruled out by their length alone
+            candidate.count == name.count && candidate.withUnsafeBufferPointer { HeaderName.matches(name, lowercased: $0) }
         }
     }
 }

@@ -1,0 +1,76 @@
+extension UpstreamResponseParser {
+    /// The fields of a head that say how its body ends and whether its connection is kept,
+    /// read from their bytes as the head is parsed (RFC 9112 §6.3, §9.3).
+    struct FramingFields {
+        /// The body's length: every `Content-Length` value must agree (`5, 5` is one length).
+        private(set) var contentLength: Int?
+        /// The transfer codings named; only `chunked`, once, is accepted.
+        private(set) var transferEncoding: String?
+        /// `Connection: close`.
+        private(set) var close = false
+        /// `Connection: keep-alive` (what keeps an HTTP/1.0 connection).
+        private(set) var keepAlive = false
+
+        mutating func read(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(UpstreamResponseInvalid) {
+            if HeaderName.matches(name, lowercased: "content-length") {
+                for element in ListElements(value) {
+                    guard let length = Self.decimal(element) else {
+                        throw UpstreamResponseInvalid("its Content-Length \"\(String(decoding: value, as: UTF8.self))\" is not a length")
+                    }
+                    guard contentLength == nil || contentLength == length else {
+                        throw UpstreamResponseInvalid("it has Content-Length values that differ")
+                    }
+                    contentLength = length
+                }
+            } else if HeaderName.matches(name, lowercased: "transfer-encoding") {
+                for element in ListElements(value) {
+                    guard transferEncoding == nil, HeaderName.matches(element, lowercased: "chunked") else {
+                        throw UpstreamResponseInvalid("its transfer coding \"\(String(decoding: value, as: UTF8.self))\" is not chunked alone")
+                    }
+                    transferEncoding = "chunked"
+                }
+            } else if HeaderName.matches(name, lowercased: "connection") {
+                for element in ListElements(value) {
+                    close = close || HeaderName.matches(element, lowercased: "close")
+                    keepAlive = keepAlive || HeaderName.matches(element, lowercased: "keep-alive")
+                }
+            }
+        }
+
+        /// A non-negative decimal of up to 18 digits, or `nil`.
+        static func decimal(_ digits: UnsafeRawBufferPointer) -> Int? {
+            guard !digits.isEmpty, digits.count <= 18 else { return nil }
+            var number = 0
+            for byte in digits {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                number = number * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return number
+        }
+    }
+}
+
+/// The elements of a comma-separated field value (`#element` of RFC 9110 §5.6.1), trimmed of
+/// spaces and tabs, empty ones skipped, without allocating.
+struct ListElements: Sequence, IteratorProtocol {
+    let value: UnsafeRawBufferPointer
+    private var position = 0
+
+    init(_ value: UnsafeRawBufferPointer) {
+        self.value = value
+    }
+
+    mutating func next() -> UnsafeRawBufferPointer? {
+        while position < value.count {
+            var end = UpstreamResponseParser.index(of: UInt8(ascii: ","), in: value, from: position) ?? value.count
+            var start = position
+            position = end + 1
+            while start < end, value[start] == UInt8(ascii: " ") || value[start] == UInt8(ascii: "\t") { start += 1 }
+            while end > start, value[end - 1] == UInt8(ascii: " ") || value[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            if start < end {
+                return UnsafeRawBufferPointer(rebasing: value[start..<end])
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// Upstream answers a real server would not send, through a real gateway process: the
+/// gateway reads its upstreams' answers itself (``UpstreamResponseParser``, unit-tested on its
+/// own), so these check what the client gets of them.
+extension GatewayProcessTests {
+    /// A body that only the upstream's close ends reaches an HTTP/1.1 client whole, in chunks,
+    /// and the closed connection is not used again.
+    @Test func anAnswerTheUpstreamsCloseEndsIsRelayedWhole() async throws {
+        let upstream = try await ScriptedHTTPUpstream.start(answer: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the close", closeAfter: true)
+        let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port)"}"#)
+        for attempt in 1...2 {
+            let client = try RawConnection(port: gateway.port)
+            try client.send("GET /r/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let (text, closed) = try await client.readUntilClosed(within: .seconds(10))
+            let (head, body) = try Self.split(text)
+            #expect(head.hasPrefix("HTTP/1.1 200"), "request \(attempt): \(text)")
+            #expect(head.lowercased().contains("transfer-encoding: chunked"), "request \(attempt): \(head)")
+            #expect(try Self.dechunk(body) == "until the close", "request \(attempt): \(body)")
+            #expect(closed)
+        }
+        #expect(try await gateway.stop() == 0)
+        await upstream.stop()
+    }
+
+    /// An answer that could be read two ways (request smuggling's tool) is refused: the client
+    /// gets a `502` problem and none of its bytes, and the gateway says why in its log.
+    @Test(arguments: [
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nsmuggled",
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 8\r\n\r\nsmuggled",
+        "HTTP/1.1 200 OK\r\nX-Folded: one\r\n two\r\nContent-Length: 8\r\n\r\nsmuggled",
+    ])
+    func anUpstreamAnswerThatCouldBeReadTwoWaysIs502(answer: String) async throws {
+        let upstream = try await ScriptedHTTPUpstream.start(answer: answer, closeAfter: false)
+        let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port)"}"#)
+        let client = try RawConnection(port: gateway.port)
+        try client.send("GET /r/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let (text, _) = try await client.readUntilClosed(within: .seconds(10))
+        #expect(text.hasPrefix("HTTP/1.1 502"), "\(text)")
+        #expect(text.lowercased().contains("content-type: application/problem+json"))
+        #expect(!text.contains("smuggled"))
+        #expect(try await gateway.process.waitForLog("the upstream's answer is invalid"))
+        #expect(try await gateway.stop() == 0)
+        await upstream.stop()
+    }
+}
