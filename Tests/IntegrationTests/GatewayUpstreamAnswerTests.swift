@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// Upstream answers a real server would not send, through a real gateway process: the
-/// gateway reads its upstreams' answers itself (``UpstreamResponseParser``, unit-tested on its
-/// own), so these check what the client gets of them.
+/// Messages a real client or server would not send, through a real gateway process: the
+/// gateway reads requests and its upstreams' answers itself (``ClientRequestParser``,
+/// ``UpstreamResponseParser``, unit-tested on their own), so these check what comes of them.
 extension GatewayProcessTests {
     /// A body that only the upstream's close ends reaches an HTTP/1.1 client whole, in chunks,
     /// and the closed connection is not used again.
@@ -40,7 +40,22 @@ extension GatewayProcessTests {
         #expect(text.hasPrefix("HTTP/1.1 502"), "\(text)")
         #expect(text.lowercased().contains("content-type: application/problem+json"))
         #expect(!text.contains("smuggled"))
-        #expect(try await gateway.process.waitForLog("the upstream's answer is invalid"))
+        #expect(try await gateway.process.waitForLog("not valid HTTP/1.1"))
+        #expect(try await gateway.stop() == 0)
+        await upstream.stop()
+    }
+
+    /// A request that could be read two ways (a length and chunks) is a `400` at the edge, and
+    /// never reaches the upstream, whose answer would say it did.
+    @Test func aRequestThatCouldBeReadTwoWaysIs400AndGoesNoFurther() async throws {
+        let upstream = try await ScriptedHTTPUpstream.start(answer: "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nupstream", closeAfter: false)
+        let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port)"}"#)
+        let client = try RawConnection(port: gateway.port)
+        try client.send("GET /r/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /r/y HTTP/1.1\r\nHost: x\r\n\r\n")
+        let (text, closed) = try await client.readUntilClosed(within: .seconds(10))
+        #expect(text.hasPrefix("HTTP/1.1 400"), "\(text)")
+        #expect(!text.contains("upstream"), "a part of the request reached the upstream: \(text)")
+        #expect(closed)
         #expect(try await gateway.stop() == 0)
         await upstream.stop()
     }

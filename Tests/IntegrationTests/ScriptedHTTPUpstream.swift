@@ -54,7 +54,7 @@ private final class ScriptedHTTPHandler: ChannelInboundHandler {
             pending.removeSubrange(..<end.upperBound)
             let written = context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: answer)))
             if closeAfter {
-                written.whenComplete { _ in context.close(promise: nil) }
+                written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
                 return
             }
         }

@@ -38,7 +38,7 @@ struct ForwardedHeadersTests {
         var parser = UpstreamResponseParser()
         parser.expectAnswer(toHEAD: true)
         parser.append(ByteBuffer(string: "HTTP/1.1 200 OK\r\n\(lines)\r\n"))
-        guard case .head(let head) = try parser.next() else { throw UpstreamResponseInvalid("no head") }
+        guard case .head(let head) = try parser.next() else { throw HTTP1MessageInvalid("no head") }
         return head.fields
     }
 

@@ -5,10 +5,10 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 
-/// The gateway's HTTP/1.1 connections: NIO's HTTP/1 codec, then the event-loop proxy path
-/// (``ProxyHandler``, which also keeps requests in order, the idle timeout and graceful
-/// close for both paths, and converts what it passes on to the HTTPTypes of Hummingbird's
-/// request handling).
+/// The gateway's HTTP/1.1 connections: the event-loop proxy path (``ProxyHandler``, which reads
+/// the requests, keeps them in order, the idle timeout and graceful close for both paths, and
+/// converts what it passes on to the HTTPTypes of Hummingbird's request handling), and the
+/// answers' outlet (``ProxyAnswerOutlet``).
 struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -20,17 +20,16 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
-            // NIO's HTTP/1 codec as `configureHTTPServerPipeline` sets it up, without its
-            // pipelining handler (ProxyHandler keeps requests in order itself), its error
-            // handler (Hummingbird answers malformed requests) and its header validation
-            // (Hummingbird's answers were validated by HTTPTypes); its response encoder runs
-            // inside ProxyAnswerOutlet, where the proxy path's answers are written as bytes,
-            // and ProxyHandler converts what Hummingbird takes and gives to and from HTTPTypes
-            // (both: fewer handlers for every event to pass). The encoder is not told each
-            // request's method, so ProxyHandler leaves out the body of an answer to a `HEAD`.
+            // Two handlers where `configureHTTPServerPipeline` sets up five: ProxyHandler reads
+            // the requests itself (ClientRequestParser), keeps them in order (no pipelining
+            // handler) and converts what Hummingbird takes and gives to and from HTTPTypes;
+            // Hummingbird answers malformed requests (no error handler); NIO's response encoder
+            // runs inside ProxyAnswerOutlet, where the proxy path's answers are written as
+            // bytes, without header validation (Hummingbird's answers were validated by
+            // HTTPTypes). The encoder is not told each request's method, so ProxyHandler
+            // leaves out the body of an answer to a `HEAD`.
             let outlet = ProxyAnswerOutlet()
             try pipeline.addHandler(outlet)
-            try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
             try pipeline.addHandler(ProxyHandler(proxy: proxy, outlet: outlet, idleTimeout: idleTimeout.map { TimeAmount($0) }))
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }

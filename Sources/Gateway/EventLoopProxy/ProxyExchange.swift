@@ -11,7 +11,7 @@ import ServiceKit
 /// to the client as it arrives. Everything runs on the client connection's event loop; only
 /// the edge checks that need Redis or token verification leave it, once, and come back.
 final class ProxyExchange {
-    /// The client's request head, as NIO's HTTP/1 decoder read it.
+    /// The client's request head, as ``ClientRequestParser`` read it.
     let head: HTTPRequestHead
     let entry: RouteTable.Entry
     let proxy: EdgeProxy

@@ -36,6 +36,7 @@ extension ProxyHandler {
                 context.close(promise: nil)
             }
         case let event as ChannelEvent where event == .inputClosed:
+            requestsEnded(context: context)
             // Hummingbird ends the connection when its input ends: not before the answers
             // to what the client sent are written.
             if held.isEmpty, !isProxying {

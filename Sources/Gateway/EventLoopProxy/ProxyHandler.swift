@@ -6,9 +6,10 @@ import NIOHTTPTypes
 /// The event-loop proxy path on one client connection: takes the requests ``EdgeProxy``
 /// accepts and answers them itself (``ProxyExchange``); passes the rest on to Hummingbird.
 ///
-/// It sits right after NIO's HTTP/1 decoder, so a proxied request's headers are copied once,
-/// from the client's head to the upstream's, and its answer's once back; what it passes on
-/// it converts to the HTTPTypes Hummingbird takes (``ProxyHandler+Hummingbird``). Every
+/// It reads the connection's bytes itself (``ClientRequestParser``), so a proxied request's
+/// headers are copied once, from the client's head to the upstream's, and its answer's once
+/// back; what it passes on it converts to the HTTPTypes Hummingbird takes
+/// (``ProxyHandler+Hummingbird``). Every
 /// request and answer of the connection passes here, so it also keeps the connection's order
 /// and lifetime for both paths:
 /// - one request at a time: a request that arrives while an answer is being made (HTTP
@@ -21,7 +22,7 @@ import NIOHTTPTypes
 /// (NIO's `HTTPServerPipelineHandler` did the ordering before; it stops reading the socket
 /// whenever an answer is pending, which cost two `epoll_ctl` calls per request.)
 final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPServerResponsePart
@@ -48,6 +49,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Where the proxy path's answers are written, as bytes (see ``ProxyAnswerOutlet``).
     let outlet: ProxyAnswerOutlet
     var state = State.idle
+    /// Reads the connection's requests from its bytes.
+    private var requests = ClientRequestParser()
+    /// A request was malformed: nothing after it is read (Hummingbird answers it with a `400`
+    /// and closes).
+    private var requestsRefused = false
     private var peer: String?
     /// Random words for the requests' ids, taken from the system a batch at a time.
     private var random = PrefetchedRandom()
@@ -88,11 +94,41 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
+        guard !requestsRefused else { return }
+        requests.append(unwrapInboundIn(data))
+        do {
+            while let event = try requests.next() {
+                receive(HTTPServerRequestPart(event), context: context)
+            }
+        } catch {
+            refuseRequests(error, context: context)
+        }
+    }
+
+    /// Takes a request part read: now, or after the answer being made (pipelined).
+    private func receive(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         if !held.isEmpty || (answering && part.isHead) {
             held.append(.part(part))  // pipelined: waits for the answer being made
         } else {
             deliver(part, context: context)
+        }
+    }
+
+    /// A malformed request (or one cut short by the end of input): nothing after it is read,
+    /// and it gets its `400` in turn, as a parse error of NIO's decoder did.
+    func refuseRequests(_ error: HTTP1MessageInvalid, context: ChannelHandlerContext) {
+        requestsRefused = true
+        proxy.logger.debug("request refused", metadata: ["reason": "\(error.reason)", "peer": "\(peer ?? "-")"])
+        errorCaught(context: context, error: error.tooLarge ? HTTPParserError.headerOverflow : HTTPParserError.invalidCharactersUsed)
+    }
+
+    /// The end of the connection's input: a request cut short by it is refused.
+    func requestsEnded(context: ChannelHandlerContext) {
+        guard !requestsRefused else { return }
+        do {
+            _ = try requests.finish()
+        } catch {
+            refuseRequests(error, context: context)
         }
     }
 
@@ -195,5 +231,14 @@ extension HTTPServerRequestPart {
     var isHead: Bool {
         if case .head = self { return true }
         return false
+    }
+
+    /// A request part as NIO's decoder gave it (trailers are not kept).
+    init(_ event: ClientRequestParser.Event) {
+        switch event {
+        case .head(let head): self = .head(head)
+        case .body(let bytes): self = .body(bytes)
+        case .end: self = .end(nil)
+        }
     }
 }

@@ -61,7 +61,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     /// in one pass (``HTTPHeadBytes``). NIO's request encoder is not used: it cost 7 % of a
     /// proxied request's instructions, for work this path does not need, as nginx does not: no
     /// body framing to decide (this path sends no bodies), no header validation (the client's
-    /// fields passed NIO's parser, the gateway's own are built valid).
+    /// fields passed ``ClientRequestParser``, the gateway's own are built valid).
     static func requestBytes(method: HTTPMethod, target: String, host: String, headers: HeaderFieldList, allocator: ByteBufferAllocator) -> ByteBuffer {
         HTTPHeadBytes.encode(startLine: (method.rawValue, target, "HTTP/1.1"), leadingField: ("Host", host), fields: headers.fields, allocator: allocator)
     }
@@ -123,7 +123,7 @@ final class UpstreamConnection: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
         loopPool?.remove(self)
-        if let end = parser.finish() {  // a body the close ends
+        if let end = try? parser.finish() {  // a body the close ends (one cut short fails the exchange below)
             deliver(end)
         }
         failExchange(UpstreamConnectionClosed())

@@ -13,6 +13,11 @@ struct HeaderFieldList: EdgeHeaderFields {
 
     init() {}
 
+    /// A list of `fields`, as they are.
+    init(_ fields: [(String, String)]) {
+        self.fields = fields
+    }
+
     /// The fields as NIO's type (the array is moved, not copied).
     var httpHeaders: HTTPHeaders { HTTPHeaders(fields) }
 

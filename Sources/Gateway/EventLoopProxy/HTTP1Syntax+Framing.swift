@@ -1,4 +1,4 @@
-extension UpstreamResponseParser {
+extension HTTP1Syntax {
     /// The fields of a head that say how its body ends and whether its connection is kept,
     /// read from their bytes as the head is parsed (RFC 9112 §6.3, §9.3).
     struct FramingFields {
@@ -11,21 +11,21 @@ extension UpstreamResponseParser {
         /// `Connection: keep-alive` (what keeps an HTTP/1.0 connection).
         private(set) var keepAlive = false
 
-        mutating func read(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(UpstreamResponseInvalid) {
+        mutating func read(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) {
             if HeaderName.matches(name, lowercased: "content-length") {
                 for element in ListElements(value) {
                     guard let length = Self.decimal(element) else {
-                        throw UpstreamResponseInvalid("its Content-Length \"\(String(decoding: value, as: UTF8.self))\" is not a length")
+                        throw HTTP1MessageInvalid("its Content-Length \"\(String(decoding: value, as: UTF8.self))\" is not a length")
                     }
                     guard contentLength == nil || contentLength == length else {
-                        throw UpstreamResponseInvalid("it has Content-Length values that differ")
+                        throw HTTP1MessageInvalid("it has Content-Length values that differ")
                     }
                     contentLength = length
                 }
             } else if HeaderName.matches(name, lowercased: "transfer-encoding") {
                 for element in ListElements(value) {
                     guard transferEncoding == nil, HeaderName.matches(element, lowercased: "chunked") else {
-                        throw UpstreamResponseInvalid("its transfer coding \"\(String(decoding: value, as: UTF8.self))\" is not chunked alone")
+                        throw HTTP1MessageInvalid("its transfer coding \"\(String(decoding: value, as: UTF8.self))\" is not chunked alone")
                     }
                     transferEncoding = "chunked"
                 }
@@ -62,7 +62,7 @@ struct ListElements: Sequence, IteratorProtocol {
 
     mutating func next() -> UnsafeRawBufferPointer? {
         while position < value.count {
-            var end = UpstreamResponseParser.index(of: UInt8(ascii: ","), in: value, from: position) ?? value.count
+            var end = HTTP1Syntax.index(of: UInt8(ascii: ","), in: value, from: position) ?? value.count
             var start = position
             position = end + 1
             while start < end, value[start] == UInt8(ascii: " ") || value[start] == UInt8(ascii: "\t") { start += 1 }

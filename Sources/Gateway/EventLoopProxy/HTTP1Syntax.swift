@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+
+/// The pieces of HTTP/1.1 syntax both sides' heads share (RFC 9110 §5, RFC 9112 §5): field
+/// lines, tokens, chunk sizes, and finding bytes fast.
+enum HTTP1Syntax {
+    /// The field lines of a head after its start line, up to the empty line: each validated,
+    /// names as sent and values trimmed, in order, with what they say of the body's framing.
+    static func fields(
+        _ lines: inout HeadLines, in bytes: UnsafeRawBufferPointer
+    ) throws(HTTP1MessageInvalid) -> (fields: [(String, String)], framing: FramingFields) {
+        var framing = FramingFields()
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(16)
+        while let line = lines.next(), !line.isEmpty {
+            let (name, value) = try field(UnsafeRawBufferPointer(rebasing: bytes[line]))
+            try framing.read(name: name, value: value)
+            fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        }
+        return (fields, framing)
+    }
+
+    /// The index of the first `byte` in `bytes` from `start` on (`memchr`: a byte-at-a-time
+    /// search through `Collection.firstIndex` cost ~2k instructions per answer).
+    static func index(of byte: UInt8, in bytes: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        guard start < bytes.count, let base = bytes.baseAddress, let found = memchr(base + start, Int32(byte), bytes.count - start) else {
+            return nil
+        }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
+    /// `name ":" OWS value OWS`: the name (a token) and the value (trimmed, no control
+    /// characters but tabs). A line that begins with whitespace (an obsolete folded value) is refused.
+    static func field(_ line: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer) {
+        guard let colon = index(of: UInt8(ascii: ":"), in: line) else {
+            throw HTTP1MessageInvalid(line.first.map(isWhitespace) == true ? "it has a folded field" : "it has a field line without a colon")
+        }
+        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
+        guard !name.isEmpty, name.allSatisfy(isTokenByte) else {
+            throw HTTP1MessageInvalid(line.first.map(isWhitespace) == true ? "it has a folded field" : "it has a field whose name is not a token")
+        }
+        var start = colon + 1
+        var end = line.count
+        while start < end, isWhitespace(line[start]) { start += 1 }
+        while end > start, isWhitespace(line[end - 1]) { end -= 1 }
+        let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
+        guard !value.contains(where: isControl) else {
+            throw HTTP1MessageInvalid("its field \(String(decoding: name, as: UTF8.self)) has a control character")
+        }
+        return (name, value)
+    }
+
+    /// A chunk-size line's size: hex digits, then nothing or (after optional whitespace) `;`
+    /// extensions, which are ignored.
+    static func chunkSize(of line: ByteBuffer) throws(HTTP1MessageInvalid) -> Int {
+        let bytes = line.readableBytesView
+        var size = 0
+        var index = bytes.startIndex
+        while index < bytes.endIndex, let value = hexValue(bytes[index]) {
+            guard index - bytes.startIndex < 15 else { throw HTTP1MessageInvalid("a chunk's size is too large") }
+            size = size << 4 | value
+            index += 1
+        }
+        guard index > bytes.startIndex else { throw HTTP1MessageInvalid("a chunk-size line has no size") }
+        while index < bytes.endIndex, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+            index += 1
+        }
+        guard index == bytes.endIndex || bytes[index] == UInt8(ascii: ";") else {
+            throw HTTP1MessageInvalid("a chunk-size line has a byte that is not a hex digit")
+        }
+        return size
+    }
+
+    private static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
+        default: nil
+        }
+    }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+
+    /// A control character other than a tab (a bare CR included).
+    static func isControl(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != UInt8(ascii: "\t")) || byte == 0x7F
+    }
+
+    /// A `tchar` of RFC 9110 §5.6.2: what a field name is made of.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+            UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+}
+
+/// The lines of a whole head, each without its end (`\r\n` or `\n`).
+struct HeadLines {
+    let bytes: UnsafeRawBufferPointer
+    var position = 0
+
+    mutating func next() -> Range<Int>? {
+        guard let newline = HTTP1Syntax.index(of: UInt8(ascii: "\n"), in: bytes, from: position) else { return nil }
+        var end = newline
+        if end > position, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        defer { position = newline + 1 }
+        return position..<end
+    }
+}
