@@ -17,11 +17,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     /// Who may say the request came over HTTPS.
     let trustedProxies: TrustedProxies
 
-    static let defaults: KeyValuePairs<HTTPField.Name, String> = [
-        .xContentTypeOptions: "nosniff",
-        HTTPField.Name("X-Frame-Options")!: "DENY",
-        HTTPField.Name("Referrer-Policy")!: "no-referrer",
-        .contentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'",
+    static let defaults: [(name: HTTPField.Name, value: String)] = [
+        (.xContentTypeOptions, "nosniff"),
+        (HTTPField.Name("X-Frame-Options")!, "DENY"),
+        (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
+        (.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'"),
     ]
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     /// One year, subdomains included (sent only over HTTPS).
@@ -35,8 +35,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     /// Adds the security headers `headers` lacks, for a request with `requestHeaders` from `peer`.
     func apply(to headers: inout some EdgeHeaderFields, requestHeaders: some EdgeHeaderFields, peer: String?) {
-        for (name, value) in Self.defaults where headers.first(name) == nil {
-            headers.append(name, value)
+        // Read in place: a copy of each name and value retained their strings, on every answer.
+        Self.defaults.withUnsafeBufferPointer { defaults in
+            for index in defaults.indices where headers.first(defaults[index].name) == nil {
+                headers.append(defaults[index].name, defaults[index].value)
+            }
         }
         if headers.first(.strictTransportSecurity) == nil,
             Self.cameOverHTTPS(forwardedProto: requestHeaders.values(Self.forwardedProto), peer: peer, trusting: trustedProxies)

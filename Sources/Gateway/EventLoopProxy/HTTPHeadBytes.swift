@@ -19,8 +19,10 @@ enum HTTPHeadBytes {
         if let (name, value) = leadingField {
             size += name.utf8.count + 2 + value.utf8.count + 2
         }
-        for (name, value) in fields {
-            size += name.utf8.count + 2 + value.utf8.count + 2
+        fields.withUnsafeBufferPointer { fields in  // read in place: a copy retains both strings
+            for index in fields.indices {
+                size += fields[index].0.utf8.count + 2 + fields[index].1.utf8.count + 2
+            }
         }
         var buffer = allocator.buffer(capacity: size + spareCapacity)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
@@ -37,11 +39,13 @@ enum HTTPHeadBytes {
                 bytes.append(contentsOf: value)
                 bytes.append("\r\n")
             }
-            for (name, value) in fields {
-                bytes.append(contentsOf: name)
-                bytes.append(": ")
-                bytes.append(contentsOf: value)
-                bytes.append("\r\n")
+            fields.withUnsafeBufferPointer { fields in
+                for index in fields.indices {
+                    bytes.append(contentsOf: fields[index].0)
+                    bytes.append(": ")
+                    bytes.append(contentsOf: fields[index].1)
+                    bytes.append("\r\n")
+                }
             }
             bytes.append("\r\n")
             return bytes.count

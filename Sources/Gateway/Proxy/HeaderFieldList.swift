@@ -36,7 +36,13 @@ struct HeaderFieldList: EdgeHeaderFields {
     }
 
     func first(_ name: HTTPField.Name) -> String? {
-        fields.first { HeaderName.matches($0.0, lowercased: name.canonicalName) }?.1
+        let lowercased = name.canonicalName
+        return fields.withUnsafeBufferPointer { fields in  // read in place: a copy of each field retains its strings
+            for index in fields.indices where HeaderName.matches(fields[index].0, lowercased: lowercased) {
+                return fields[index].1
+            }
+            return nil
+        }
     }
 
     mutating func set(_ name: HTTPField.Name, to value: String) {
