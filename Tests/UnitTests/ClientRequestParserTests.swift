@@ -93,4 +93,17 @@ struct ClientRequestParserTests {
         let error = #expect(throws: HTTP1MessageInvalid.self) { try parser.next() }
         #expect(error?.tooLarge == true)
     }
+
+    /// Once every byte read is parsed, the parser lets go of the buffer they came in: NIO
+    /// reuses its receive buffers only when no one else holds them, and an idle connection
+    /// should not keep one in memory. (Writing to a buffer held elsewhere copies it.)
+    @Test func aParserLetsGoOfTheBuffersItHasRead() throws {
+        var parser = ClientRequestParser()
+        var bytes = ByteBuffer(string: "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let before = bytes.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
+        parser.append(bytes)
+        while try parser.next() != nil {}
+        let after = bytes.withUnsafeMutableReadableBytes { UInt(bitPattern: $0.baseAddress) }
+        #expect(before == after, "the parser still holds the buffer it read")
+    }
 }

@@ -51,11 +51,11 @@ struct RequestHeadReader: HTTP1HeadReader {
             throw HTTP1MessageInvalid("its request line has no target")
         }
         let version = UnsafeRawBufferPointer(rebasing: line[(targetEnd + 1)...])
-        guard version.count == 8, version.starts(with: "HTTP/1.".utf8), version[7] == UInt8(ascii: "0") || version[7] == UInt8(ascii: "1") else {
+        guard version.count == 8, let minorVersion = HTTP1Syntax.http1MinorVersion(at: version) else {
             throw HTTP1MessageInvalid("its version is not HTTP/1.0 or HTTP/1.1")
         }
         let method = HTTPMethod(rawValue: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<methodEnd]), as: UTF8.self))
         let target = String(decoding: UnsafeRawBufferPointer(rebasing: line[targetStart..<targetEnd]), as: UTF8.self)
-        return (method, target, HTTPVersion(major: 1, minor: Int(version[7] - UInt8(ascii: "0"))))
+        return (method, target, HTTPVersion(major: 1, minor: minorVersion))
     }
 }

@@ -75,13 +75,18 @@ struct HTTP1Parser<Reader: HTTP1HeadReader> {
     var reader: Reader
     private var state: State
     /// Bytes read and not yet parsed.
-    private var input = ByteBuffer()
+    private var input: ByteBuffer
+    /// What `input` becomes once every byte is parsed: holding on to the last buffer read
+    /// would keep it from NIO's pool of receive buffers, and in memory while the connection idles.
+    private let drained: ByteBuffer
     /// How far into `input` a head's end was searched for without finding it.
     private var searchedBytes = 0
 
     init(reader: Reader) {
         self.reader = reader
         state = Reader.awaitsNextHead ? .head : .idle
+        drained = ByteBuffer()
+        input = drained
     }
 
     /// A message's head comes next (for a reader that does not await one by itself).
@@ -101,6 +106,16 @@ struct HTTP1Parser<Reader: HTTP1HeadReader> {
 
     /// The next thing the bytes read say, or `nil` when more bytes are needed.
     mutating func next() throws(HTTP1MessageInvalid) -> Event? {
+        if let event = try nextEvent() {
+            return event
+        }
+        if input.readableBytes == 0 {
+            input = drained
+        }
+        return nil
+    }
+
+    private mutating func nextEvent() throws(HTTP1MessageInvalid) -> Event? {
         switch state {
         case .idle:
             guard input.readableBytes == 0 else { throw HTTP1MessageInvalid("bytes came with no message expected") }
@@ -122,17 +137,17 @@ struct HTTP1Parser<Reader: HTTP1HeadReader> {
             guard let line = try nextLine(limit: Self.chunkLineLimit, what: "chunk-size line") else { return nil }
             let size = try HTTP1Syntax.chunkSize(of: line)
             state = size == 0 ? .trailers(bytesRead: 0) : .chunkData(remaining: size)
-            return try next()
+            return try nextEvent()
         case .chunkDataEnd:
             guard let line = try nextLine(limit: 2, what: "chunk's end") else { return nil }
             guard line.readableBytes == 0 else { throw HTTP1MessageInvalid("a chunk is longer than its size") }
             state = .chunkSize
-            return try next()
+            return try nextEvent()
         case .trailers(let bytesRead):
             let limit = Self.headLimit - bytesRead
             guard let line = try nextLine(limit: limit, what: "trailer section") else { return nil }
             state = line.readableBytes == 0 ? .complete : .trailers(bytesRead: bytesRead + line.readableBytes + 2)
-            return try next()
+            return try nextEvent()
         case .complete:
             state = Reader.awaitsNextHead ? .head : .idle
             return .end

@@ -55,10 +55,11 @@ struct ResponseHeadReader: HTTP1HeadReader {
         return (UpstreamResponseHead(status: status, fields: HeaderFieldList(fields), keepAlive: keepAlive), body)
     }
 
+    /// `HTTP/1.x SP 3DIGIT [SP reason]`: the status (with the reason phrase only for a code NIO
+    /// does not know) and the minor version.
     static func statusLine(_ line: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) -> (HTTPResponseStatus, Int) {
         let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
-        guard line.count >= 12, line.starts(with: "HTTP/1.".utf8), line[7] == UInt8(ascii: "0") || line[7] == UInt8(ascii: "1"),
-            line[8] == UInt8(ascii: " "), digit.contains(line[9]), digit.contains(line[10]), digit.contains(line[11]),
+        guard line.count >= 12, let minorVersion = HTTP1Syntax.http1MinorVersion(at: line), line[8] == UInt8(ascii: " "), digit.contains(line[9]), digit.contains(line[10]), digit.contains(line[11]),
             line.count == 12 || line[12] == UInt8(ascii: " ")
         else {
             throw HTTP1MessageInvalid("its status line is not HTTP/1.0 or HTTP/1.1 with a three-digit status")
@@ -71,6 +72,6 @@ struct ResponseHeadReader: HTTP1HeadReader {
         if case .custom = status {
             status = HTTPResponseStatus(statusCode: code, reasonPhrase: String(decoding: reason, as: UTF8.self))
         }
-        return (status, Int(line[7] - UInt8(ascii: "0")))
+        return (status, minorVersion)
     }
 }
