@@ -122,6 +122,7 @@ struct UpstreamResponseParserTests {
         ("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", "differ"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\n", "differ"),
         ("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "is not a length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n", "empty Content-Length"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n", "is not a length"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 1234567890123456789\r\n\r\n", "is not a length"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "not chunked alone"),

@@ -26,7 +26,7 @@ struct RequestHeadReader: HTTP1HeadReader {
         let (method, target, version) = try Self.requestLine(UnsafeRawBufferPointer(rebasing: bytes[lines.next()!]))
         let (fields, framing) = try HTTP1Syntax.fields(&lines, in: bytes)
         let body: HTTP1BodyLength
-        if framing.transferEncoding != nil {
+        if framing.isChunked {
             guard framing.contentLength == nil else { throw HTTP1MessageInvalid("it has both Transfer-Encoding and Content-Length") }
             guard version == .http1_1 else { throw HTTP1MessageInvalid("an HTTP/1.0 request has Transfer-Encoding") }
             body = .chunked

@@ -4,8 +4,8 @@ extension HTTP1Syntax {
     struct FramingFields {
         /// The body's length: every `Content-Length` value must agree (`5, 5` is one length).
         private(set) var contentLength: Int?
-        /// The transfer codings named; only `chunked`, once, is accepted.
-        private(set) var transferEncoding: String?
+        /// `Transfer-Encoding: chunked`, the only transfer coding accepted (once).
+        private(set) var isChunked = false
         /// `Connection: close`.
         private(set) var close = false
         /// `Connection: keep-alive` (what keeps an HTTP/1.0 connection).
@@ -13,6 +13,7 @@ extension HTTP1Syntax {
 
         mutating func read(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) {
             if HeaderName.matches(name, lowercased: "content-length") {
+                guard !ListElements(value).isEmpty else { throw HTTP1MessageInvalid("it has an empty Content-Length") }
                 for element in ListElements(value) {
                     guard let length = Self.decimal(element) else {
                         throw HTTP1MessageInvalid("its Content-Length \"\(String(decoding: value, as: UTF8.self))\" is not a length")
@@ -23,11 +24,12 @@ extension HTTP1Syntax {
                     contentLength = length
                 }
             } else if HeaderName.matches(name, lowercased: "transfer-encoding") {
+                guard !ListElements(value).isEmpty else { throw HTTP1MessageInvalid("it has an empty Transfer-Encoding") }
                 for element in ListElements(value) {
-                    guard transferEncoding == nil, HeaderName.matches(element, lowercased: "chunked") else {
+                    guard !isChunked, HeaderName.matches(element, lowercased: "chunked") else {
                         throw HTTP1MessageInvalid("its transfer coding \"\(String(decoding: value, as: UTF8.self))\" is not chunked alone")
                     }
-                    transferEncoding = "chunked"
+                    isChunked = true
                 }
             } else if HeaderName.matches(name, lowercased: "connection") {
                 for element in ListElements(value) {
@@ -60,13 +62,19 @@ struct ListElements: Sequence, IteratorProtocol {
         self.value = value
     }
 
+    /// Whether the value has no element (empty, or only commas and whitespace).
+    var isEmpty: Bool {
+        var elements = self
+        return elements.next() == nil
+    }
+
     mutating func next() -> UnsafeRawBufferPointer? {
         while position < value.count {
             var end = HTTP1Syntax.index(of: UInt8(ascii: ","), in: value, from: position) ?? value.count
             var start = position
             position = end + 1
-            while start < end, value[start] == UInt8(ascii: " ") || value[start] == UInt8(ascii: "\t") { start += 1 }
-            while end > start, value[end - 1] == UInt8(ascii: " ") || value[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            while start < end, HTTP1Syntax.isWhitespace(value[start]) { start += 1 }
+            while end > start, HTTP1Syntax.isWhitespace(value[end - 1]) { end -= 1 }
             if start < end {
                 return UnsafeRawBufferPointer(rebasing: value[start..<end])
             }

@@ -80,7 +80,7 @@ enum HTTP1Syntax {
             index += 1
         }
         guard index > bytes.startIndex else { throw HTTP1MessageInvalid("a chunk-size line has no size") }
-        while index < bytes.endIndex, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+        while index < bytes.endIndex, isWhitespace(bytes[index]) {
             index += 1
         }
         guard index == bytes.endIndex || bytes[index] == UInt8(ascii: ";") else {
@@ -98,6 +98,7 @@ enum HTTP1Syntax {
         }
     }
 
+    /// Optional whitespace (OWS, RFC 9110 §5.6.3): a space or a tab.
     static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }

@@ -43,11 +43,11 @@ struct ResponseHeadReader: HTTP1HeadReader {
         case 100..<200: return nil
         default: break
         }
-        if framing.transferEncoding != nil, framing.contentLength != nil {
+        if framing.isChunked, framing.contentLength != nil {
             throw HTTP1MessageInvalid("it has both Transfer-Encoding and Content-Length")
         }
         var body: HTTP1BodyLength =
-            if framing.transferEncoding != nil { .chunked } else if let length = framing.contentLength { .sized(length) } else { .untilClose }
+            if framing.isChunked { .chunked } else if let length = framing.contentLength { .sized(length) } else { .untilClose }
         if answeringHEAD || status == .noContent || status == .notModified {
             body = .none
         }
