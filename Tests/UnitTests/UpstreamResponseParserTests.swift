@@ -152,6 +152,7 @@ struct UpstreamResponseParserTests {
         ("5\r\nhelloX\r\n", "longer than its size"),
         ("x\r\n", "no size"),
         ("5 x\r\nhello\r\n", "not a hex digit"),
+        ("5;a=\rb\r\nhello\r\n", "chunk extension has a control character"),
         ("1000000000000000\r\n", "too large"),
         (String(repeating: "a", count: UpstreamResponseParser.chunkLineLimit + 1), "chunk-size line is over"),
     ])

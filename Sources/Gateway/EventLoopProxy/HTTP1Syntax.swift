@@ -69,7 +69,8 @@ enum HTTP1Syntax {
     }
 
     /// A chunk-size line's size: hex digits, then nothing or (after optional whitespace) `;`
-    /// extensions, which are ignored.
+    /// extensions, which are ignored but may hold no control character (a bare CR where a
+    /// reader behind could see a line's end).
     static func chunkSize(of line: ByteBuffer) throws(HTTP1MessageInvalid) -> Int {
         let bytes = line.readableBytesView
         var size = 0
@@ -85,6 +86,9 @@ enum HTTP1Syntax {
         }
         guard index == bytes.endIndex || bytes[index] == UInt8(ascii: ";") else {
             throw HTTP1MessageInvalid("a chunk-size line has a byte that is not a hex digit")
+        }
+        guard !bytes[index...].contains(where: isControl) else {
+            throw HTTP1MessageInvalid("a chunk extension has a control character")
         }
         return size
     }
