@@ -379,6 +379,13 @@ final class RawConnection: Sendable {
         guard sent == text.utf8.count else { throw RedisTestSetupError(description: "send failed") }
     }
 
+    /// Makes the connection's close a reset (`SO_LINGER` of 0): the peer's connection ends at
+    /// once, without an end of input first.
+    func resetOnClose() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+    }
+
     /// Half-closes the connection: the peer reads end of input, and may still answer.
     func finishSending() {
         shutdown(fd, Int32(SHUT_WR))

@@ -1,4 +1,7 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
 import Testing
 
 /// Messages a real client or server would not send, through a real gateway process: the
@@ -58,5 +61,30 @@ extension GatewayProcessTests {
         #expect(closed)
         #expect(try await gateway.stop() == 0)
         await upstream.stop()
+    }
+
+    /// An upload cut off by the client's connection ending abruptly (a reset, no end of input)
+    /// never reaches the upstream as a whole body: its upstream request fails with it.
+    @Test func anUploadCutOffByAResetNeverArrivesWhole() async throws {
+        let wholeBodies = Mutex(0)
+        let router = Router()
+        router.post("/r/count") { request, _ -> String in
+            _ = try await request.body.collect(upTo: 1 << 20)
+            wholeBodies.withLock { $0 += 1 }
+            return "whole"
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { upstream in
+            let gateway = try await GatewayProcess(config: #"{"/r": "http://127.0.0.1:\#(upstream.port!)"}"#)
+            do {
+                let client = try RawConnection(port: gateway.port)
+                try client.send("POST /r/count HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+                try await Task.sleep(for: .milliseconds(300))  // the upload is on its way upstream
+                client.resetOnClose()
+            }  // the connection is closed here, with a reset
+            try await Task.sleep(for: .seconds(1))
+            #expect(wholeBodies.withLock { $0 } == 0, "the upstream took a cut-off upload for a whole one")
+            #expect(try await gateway.stop() == 0)
+        }
     }
 }

@@ -257,7 +257,7 @@ struct HTTP1Parser<Reader: HTTP1HeadReader> {
 /// A message is not HTTP/1.1 the gateway can read safely.
 struct HTTP1MessageInvalid: Error, CustomStringConvertible, Equatable {
     let reason: String
-    /// The head was over the size limit (a request's is a `431`-like refusal, not a malformed one).
+    /// The head was over the size limit (for a request, NIO's `headerOverflow`, not a malformed one).
     let tooLarge: Bool
 
     init(_ reason: String, tooLarge: Bool = false) {

@@ -50,13 +50,10 @@ enum HTTP1Syntax {
     /// `name ":" OWS value OWS`: the name (a token) and the value (trimmed, no control
     /// characters but tabs). A line that begins with whitespace (an obsolete folded value) is refused.
     static func field(_ line: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) -> (UnsafeRawBufferPointer, UnsafeRawBufferPointer) {
-        guard let colon = index(of: UInt8(ascii: ":"), in: line) else {
-            throw HTTP1MessageInvalid(line.first.map(isWhitespace) == true ? "it has a folded field" : "it has a field line without a colon")
-        }
+        guard line.first.map(isWhitespace) != true else { throw HTTP1MessageInvalid("it has a folded field") }
+        guard let colon = index(of: UInt8(ascii: ":"), in: line) else { throw HTTP1MessageInvalid("it has a field line without a colon") }
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        guard !name.isEmpty, name.allSatisfy(isTokenByte) else {
-            throw HTTP1MessageInvalid(line.first.map(isWhitespace) == true ? "it has a folded field" : "it has a field whose name is not a token")
-        }
+        guard !name.isEmpty, name.allSatisfy(isTokenByte) else { throw HTTP1MessageInvalid("it has a field whose name is not a token") }
         var start = colon + 1
         var end = line.count
         while start < end, isWhitespace(line[start]) { start += 1 }

@@ -122,7 +122,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         errorCaught(context: context, error: error.tooLarge ? HTTPParserError.headerOverflow : HTTPParserError.invalidCharactersUsed)
     }
 
-    /// The end of the connection's input: a request cut short by it is refused.
+    /// The end of the connection's input (its end, or the connection's): a request cut short
+    /// by it is refused, as NIO's decoder did.
     func requestsEnded(context: ChannelHandlerContext) {
         guard !requestsRefused else { return }
         do {
@@ -212,6 +213,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        requestsEnded(context: context)  // a reset ends the input too, without an end of input first
         idleCheck?.cancel()
         idleCheck = nil
         held.removeAll()
