@@ -33,13 +33,18 @@ struct ForwardedHeadersTests {
         #expect(headers["X-Request-Id"] == ["req-1"])
     }
 
-    /// The fields of an upstream's head `lines` as the event-loop path reads them.
-    static func fieldsRead(_ lines: String) throws -> HeaderFieldList {
+    /// An upstream's head of field lines `lines` as the event-loop path reads it.
+    static func headRead(_ lines: String) throws -> UpstreamResponseHead {
         var parser = UpstreamResponseParser()
         parser.expectAnswer(toHEAD: true)
         parser.append(ByteBuffer(string: "HTTP/1.1 200 OK\r\n\(lines)\r\n"))
         guard case .head(let head) = try parser.next() else { throw HTTP1MessageInvalid("no head") }
-        return head.fields
+        return head
+    }
+
+    /// The fields of an upstream's head `lines` as the event-loop path reads them.
+    static func fieldsRead(_ lines: String) throws -> HeaderFieldList {
+        try headRead(lines).fields
     }
 
     @Test func responseHeadersLoseHopByHopOnes() throws {
@@ -55,9 +60,23 @@ struct ForwardedHeadersTests {
         #expect(fields[HTTPField.Name("X-Drop")!] == nil)
         #expect(fields[HTTPField.Name("X-Request-Id")!] == nil)
 
-        let read = try Self.fieldsRead(headers.map { "\($0.name): \($0.value)\r\n" }.joined())
-        let relayed = ForwardedHeaders.downstream(from: read, as: HeaderFieldList.self).httpHeaders
-        #expect(relayed.map(\.name) == ["Content-Type", "Location"], "the event-loop path keeps the rest as sent, in order")
+        let read = try Self.headRead(headers.map { "\($0.name): \($0.value)\r\n" }.joined())
+        #expect(read.connectionNamesFields)
+        let relayed = ForwardedHeaders.downstream(from: read.fields, as: HeaderFieldList.self, connectionNamesFields: read.connectionNamesFields)
+        #expect(relayed.httpHeaders.map(\.name) == ["Content-Type", "Location"], "the event-loop path keeps the rest as sent, in order")
+    }
+
+    /// The parser tells whether `Connection` names fields: when it names none (`close`,
+    /// `keep-alive`, the usual answer), the relay does not read it again.
+    @Test func theParserTellsWhetherConnectionNamesFields() throws {
+        #expect(try !Self.headRead("Connection: keep-alive\r\nX-Keep: 1\r\n").connectionNamesFields)
+        #expect(try !Self.headRead("Connection: Close\r\n").connectionNamesFields)
+        #expect(try !Self.headRead("X-Other: 1\r\n").connectionNamesFields)
+        #expect(try Self.headRead("Connection: keep-alive, X-Hop\r\nX-Hop: 1\r\n").connectionNamesFields)
+        #expect(try Self.headRead("Connection: close\r\nconnection: x-hop\r\n").connectionNamesFields, "every Connection field counts")
+        let read = try Self.headRead("Connection: keep-alive\r\nX-Keep: 1\r\n")
+        let relayed = ForwardedHeaders.downstream(from: read.fields, as: HeaderFieldList.self, connectionNamesFields: false)
+        #expect(relayed.httpHeaders.map(\.name) == ["X-Keep"])
     }
 
     /// NIO's headers keep the client's spelling: hop-by-hop names are matched in any case.

@@ -96,5 +96,13 @@ struct GatewayCORSAndSecurityHeadersTests {
         #expect(nioHeaders["Content-Security-Policy"] == ["default-src 'self'"])
         #expect(nioHeaders["X-Frame-Options"] == ["DENY"])
         #expect(nioHeaders["Strict-Transport-Security"] == [SecurityHeadersMiddleware.strictTransportSecurity])
+
+        // The event-loop path's list, names in any case: each header the answer has is kept
+        // once, the rest added in order.
+        var list = HeaderFieldList([("x-frame-options", "SAMEORIGIN"), ("STRICT-TRANSPORT-SECURITY", "max-age=60")])
+        middleware.apply(to: &list, requestHeaders: HTTPHeaders([("X-Forwarded-Proto", "https")]), peer: "10.1.2.3")
+        #expect(list.fields.map(\.0) == ["x-frame-options", "STRICT-TRANSPORT-SECURITY", "X-Content-Type-Options", "Referrer-Policy", "Content-Security-Policy"])
+        #expect(list.first(.strictTransportSecurity) == "max-age=60")
+        #expect(list.values(HTTPField.Name("X-Frame-Options")!) == ["SAMEORIGIN"])
     }
 }

@@ -31,10 +31,12 @@ struct UpstreamRequestBytesTests {
         let written = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 8) { raw in
             var writer = RawBytesWriter(UnsafeMutableRawBufferPointer(rebasing: raw[0..<8]))
             writer.append(contentsOf: "abc")
-            writer.append("defgh")
+            writer.appendFieldSeparator()
+            writer.appendLineEnd()
+            writer.append(UInt8(ascii: "h"))
             return writer.count
         }
         #expect(written == 8)
-        #expect(String(buffer: buffer) == "abcdefgh")
+        #expect(String(buffer: buffer) == "abc: \r\nh")
     }
 }

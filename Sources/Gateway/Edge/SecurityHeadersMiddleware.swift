@@ -33,15 +33,25 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         return response
     }
 
+    /// The names of ``defaults`` and `Strict-Transport-Security`, in that order.
+    private static let names = HeaderNameSet(defaults.map(\.name.canonicalName) + [HTTPField.Name.strictTransportSecurity.canonicalName])
+
     /// Adds the security headers `headers` lacks, for a request with `requestHeaders` from `peer`.
     func apply(to headers: inout some EdgeHeaderFields, requestHeaders: some EdgeHeaderFields, peer: String?) {
-        // Read in place: a copy of each name and value retained their strings, on every answer.
+        // Which of them the answer has, in one pass over its fields: a search per name (and a
+        // copy of each name's strings) cost five times as much, on every answer.
+        var present: UInt32 = 0
+        headers.forEachField { name, _ in
+            if let index = Self.names.firstIndex(of: name) { present |= 1 << index }
+        }
         Self.defaults.withUnsafeBufferPointer { defaults in
-            for index in defaults.indices where headers.first(defaults[index].name) == nil {
-                headers.append(defaults[index].name, defaults[index].value)
+            // In place, and by the name's literal: a copy of each `HTTPField.Name` retained its
+            // strings (its lowercased form made at start-up), on every answer.
+            for index in defaults.indices where present & (1 << index) == 0 {
+                headers.append(rawName: defaults[index].name.rawName, defaults[index].value)
             }
         }
-        if headers.first(.strictTransportSecurity) == nil,
+        if present & (1 << Self.defaults.count) == 0,
             Self.cameOverHTTPS(forwardedProto: requestHeaders.values(Self.forwardedProto), peer: peer, trusting: trustedProxies)
         {
             headers.append(.strictTransportSecurity, Self.strictTransportSecurity)

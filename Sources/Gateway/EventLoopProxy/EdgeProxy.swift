@@ -41,16 +41,16 @@ final class EdgeProxy: Sendable {
         accessLog = AccessLog.Writer(logger: logger)
     }
 
-    /// The route entry of a request this path takes; `nil`: Hummingbird's path. Only targets
-    /// in origin form (`/path?query`) qualify; the rest (absolute form, `*`) are the router's.
-    func entry(for head: HTTPRequestHead) -> RouteTable.Entry? {
+    /// The route entry of a request this path takes, and the request's path (its target
+    /// without the query); `nil`: Hummingbird's path. Only targets in origin form
+    /// (`/path?query`) qualify; the rest (absolute form, `*`) are the router's.
+    func entry(for head: HTTPRequestHead) -> (entry: RouteTable.Entry, path: String)? {
         guard head.uri.utf8.first == UInt8(ascii: "/"), Self.isBodiless(head.headers), head.headers.first(.upgrade) == nil,
             head.method != .CONNECT, !CORSPolicy.isPreflight(method: head.method.rawValue, headers: head.headers)
         else { return nil }
-        guard let entry = routes.table.entry(for: String(Self.path(of: head.uri))),
-            entry.route.upstreams.allSatisfy({ $0.scheme == "http" })
-        else { return nil }
-        return entry
+        let path = String(Self.path(of: head.uri))
+        guard let entry = routes.table.entry(for: path), entry.upstreamsArePlainHTTP else { return nil }
+        return (entry, path)
     }
 
     /// Whether the request has no body: no `Transfer-Encoding`, and no `Content-Length` or `0`.

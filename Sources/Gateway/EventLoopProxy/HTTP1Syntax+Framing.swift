@@ -10,6 +10,9 @@ extension HTTP1Syntax {
         private(set) var close = false
         /// `Connection: keep-alive` (what keeps an HTTP/1.0 connection).
         private(set) var keepAlive = false
+        /// Whether `Connection` names other fields (elements other than `close` and
+        /// `keep-alive`), which end at this hop too.
+        private(set) var connectionNamesFields = false
 
         mutating func read(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) {
             if HeaderName.matches(name, lowercased: "content-length") {
@@ -33,8 +36,13 @@ extension HTTP1Syntax {
                 }
             } else if HeaderName.matches(name, lowercased: "connection") {
                 for element in ListElements(value) {
-                    close = close || HeaderName.matches(element, lowercased: "close")
-                    keepAlive = keepAlive || HeaderName.matches(element, lowercased: "keep-alive")
+                    if HeaderName.matches(element, lowercased: "close") {
+                        close = true
+                    } else if HeaderName.matches(element, lowercased: "keep-alive") {
+                        keepAlive = true
+                    } else {
+                        connectionNamesFields = true
+                    }
                 }
             }
         }

@@ -28,26 +28,26 @@ enum HTTPHeadBytes {
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var bytes = RawBytesWriter(raw)
             bytes.append(contentsOf: parts.0)
-            bytes.append(" ")
+            bytes.append(UInt8(ascii: " "))
             bytes.append(contentsOf: parts.1)
-            bytes.append(" ")
+            bytes.append(UInt8(ascii: " "))
             bytes.append(contentsOf: parts.2)
-            bytes.append("\r\n")
+            bytes.appendLineEnd()
             if let (name, value) = leadingField {
                 bytes.append(contentsOf: name)
-                bytes.append(": ")
+                bytes.appendFieldSeparator()
                 bytes.append(contentsOf: value)
-                bytes.append("\r\n")
+                bytes.appendLineEnd()
             }
             fields.withUnsafeBufferPointer { fields in
                 for index in fields.indices {
                     bytes.append(contentsOf: fields[index].0)
-                    bytes.append(": ")
+                    bytes.appendFieldSeparator()
                     bytes.append(contentsOf: fields[index].1)
-                    bytes.append("\r\n")
+                    bytes.appendLineEnd()
                 }
             }
-            bytes.append("\r\n")
+            bytes.appendLineEnd()
             return bytes.count
         }
         return buffer
@@ -65,18 +65,46 @@ struct RawBytesWriter {
 
     /// Appends `string`'s bytes.
     mutating func append(contentsOf string: String) {
-        string.withUTF8Bytes { append(UnsafeRawPointer($0.baseAddress), count: $0.count) }
+        string.withUTF8Bytes { bytes in
+            reserve(bytes.count)
+            copy(bytes)
+        }
     }
 
-    /// Appends a literal's bytes (a separator: no string to look into).
-    mutating func append(_ literal: StaticString) {
-        append(UnsafeRawPointer(literal.utf8Start), count: literal.utf8CodeUnitCount)
+    /// Appends one byte.
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        store(byte)
     }
 
-    private mutating func append(_ bytes: UnsafeRawPointer?, count byteCount: Int) {
+    /// Appends `: `, between a field's name and value. The separators are stored, not copied:
+    /// a copy call per separator, two per field, cost more than the field's own bytes.
+    mutating func appendFieldSeparator() {
+        reserve(2)
+        store(UInt8(ascii: ":"))
+        store(UInt8(ascii: " "))
+    }
+
+    /// Appends `\r\n`.
+    mutating func appendLineEnd() {
+        reserve(2)
+        store(UInt8(ascii: "\r"))
+        store(UInt8(ascii: "\n"))
+    }
+
+    /// Stops the process unless `byteCount` more bytes fit: what the unchecked writes below rely on.
+    private func reserve(_ byteCount: Int) {
         precondition(byteCount <= memory.count - count, "RawBytesWriter: more bytes than were sized for")
-        guard let bytes, byteCount > 0 else { return }
-        (memory.baseAddress! + count).copyMemory(from: bytes, byteCount: byteCount)
-        count += byteCount
+    }
+
+    private mutating func store(_ byte: UInt8) {
+        memory.baseAddress!.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    private mutating func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        (memory.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
     }
 }

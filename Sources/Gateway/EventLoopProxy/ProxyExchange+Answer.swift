@@ -10,7 +10,9 @@ extension ProxyExchange {
         guard case .awaitingHead(let lease, let connection) = state else { return }
         lease.record(.response(status: Int(upstream.status.code)))
         state = .relaying(lease, connection, keepAlive: upstream.keepAlive)
-        var headers = ForwardedHeaders.downstream(from: upstream.fields, as: HeaderFieldList.self)
+        var headers = ForwardedHeaders.downstream(
+            from: upstream.fields, as: HeaderFieldList.self, connectionNamesFields: upstream.connectionNamesFields
+        )
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
         writeHead(status: upstream.status, headers: &headers)

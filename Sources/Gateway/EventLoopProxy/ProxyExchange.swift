@@ -19,6 +19,7 @@ final class ProxyExchange {
     let client: ChannelHandlerContext
     unowned let handler: ProxyHandler
     let peer: String?
+    /// The request's path (its target without the query).
     let path: String
     let requestID: String
     /// The trace context sent upstream: the request's trace, from the gateway's span.
@@ -68,10 +69,12 @@ final class ProxyExchange {
     /// is written.
     var accessLogLine: (status: Int, elapsed: Duration)?
 
-    /// - Parameter random: the connection's generator, for the request's ids.
+    /// - Parameters:
+    ///   - path: the request's path (``EdgeProxy/entry(for:)`` found it).
+    ///   - random: the connection's generator, for the request's ids.
     init(
-        head: HTTPRequestHead, entry: RouteTable.Entry, proxy: EdgeProxy, client: ChannelHandlerContext, handler: ProxyHandler, peer: String?,
-        random: inout PrefetchedRandom
+        head: HTTPRequestHead, path: String, entry: RouteTable.Entry, proxy: EdgeProxy, client: ChannelHandlerContext, handler: ProxyHandler,
+        peer: String?, random: inout PrefetchedRandom
     ) {
         self.head = head
         self.entry = entry
@@ -79,12 +82,14 @@ final class ProxyExchange {
         self.client = client
         self.handler = handler
         self.peer = peer
-        self.path = String(EdgeProxy.path(of: head.uri))
-        // Request id 2 words, trace 3, span 1: a system call per 5 requests or so.
+        self.path = path
+        // Request id 2 words, trace and span 3: a system call per 6 requests or so.
         self.requestID = RequestIDMiddleware.acceptable(head.headers.first(.requestID)) ?? RequestIDMiddleware.newID(using: &random)
-        let trace = head.headers.first(.traceParent).flatMap(TraceParent.init) ?? .newTrace(using: &random)
-        self.upstreamTrace = trace.child(using: &random)
-        self.traceID = trace.traceID
+        // The gateway's span: a child of the caller's, or the root of a new trace (whose parent
+        // id is then the gateway's span already; no second id to make).
+        let upstreamTrace = head.headers.first(.traceParent).flatMap(TraceParent.init)?.child(using: &random) ?? .newTrace(using: &random)
+        self.upstreamTrace = upstreamTrace
+        self.traceID = upstreamTrace.traceID
     }
 
     var route: Route { entry.route }

@@ -142,13 +142,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 forwardToHummingbird(part, context: context)  // the rest of a body Hummingbird answered early
                 return
             }
-            guard let entry = proxy.entry(for: head) else {
+            guard let (entry, path) = proxy.entry(for: head) else {
                 state = .passing(http10KeepAlive: head.isHTTP10KeepAlive, bodiless: head.method == .HEAD || head.method == .CONNECT)
                 passToHummingbird(head, context: context)
                 return
             }
             let exchange = ProxyExchange(
-                head: head, entry: entry, proxy: proxy, client: context, handler: self, peer: peer, random: &random
+                head: head, path: path, entry: entry, proxy: proxy, client: context, handler: self, peer: peer, random: &random
             )
             state = .proxying(exchange, requestEnded: false)
             exchange.start()

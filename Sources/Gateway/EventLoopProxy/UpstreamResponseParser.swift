@@ -23,6 +23,8 @@ struct UpstreamResponseHead {
     var fields: HeaderFieldList
     /// Whether the connection can carry another request after this answer.
     var keepAlive: Bool
+    /// Whether its `Connection` fields name other fields (hop by hop: not relayed).
+    var connectionNamesFields: Bool
 }
 
 /// Reads an upstream's answer heads: the status line, the fields, and how the body ends
@@ -52,7 +54,9 @@ struct ResponseHeadReader: HTTP1HeadReader {
             body = .none
         }
         let keepAlive = body != .untilClose && !framing.close && (minorVersion == 1 || framing.keepAlive)
-        return (UpstreamResponseHead(status: status, fields: HeaderFieldList(fields), keepAlive: keepAlive), body)
+        return (UpstreamResponseHead(
+            status: status, fields: HeaderFieldList(fields), keepAlive: keepAlive, connectionNamesFields: framing.connectionNamesFields
+        ), body)
     }
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`: the status (with the reason phrase only for a code NIO

@@ -54,9 +54,13 @@ enum ForwardedHeaders {
     }
 
     /// The upstream's response headers for the client, minus hop-by-hop ones, with room for
-    /// the gateway's own. The request id is the gateway's to set.
-    static func downstream<Fields: EdgeHeaderFields>(from headers: some EdgeHeaderFields, as: Fields.Type = Fields.self) -> Fields {
-        let named = connectionTokens(in: headers)
+    /// the gateway's own. The request id is the gateway's to set. `connectionNamesFields`:
+    /// `false` when the head's parser found that its `Connection` fields name no other field,
+    /// so they are not read again.
+    static func downstream<Fields: EdgeHeaderFields>(
+        from headers: some EdgeHeaderFields, as: Fields.Type = Fields.self, connectionNamesFields: Bool = true
+    ) -> Fields {
+        let named = connectionNamesFields ? connectionTokens(in: headers) : nil
         var fields = Fields()
         fields.reserveCapacity(16)
         headers.forEachField { name, value in

@@ -26,8 +26,10 @@ struct HeaderFieldList: EdgeHeaderFields {
     }
 
     func forEachField(_ body: (_ name: String, _ value: String) -> Void) {
-        for (name, value) in fields {
-            body(name, value)
+        fields.withUnsafeBufferPointer { fields in  // read in place, as in `first(_:)`
+            for index in fields.indices {
+                body(fields[index].0, fields[index].1)
+            }
         }
     }
 
@@ -106,7 +108,17 @@ struct HeaderNameSet: Sendable {
 
     /// Whether `name` (its bytes) is one of the set's names, ignoring ASCII case.
     func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        names.contains { candidate in  // most names are ruled out by their length alone
+        firstIndex(of: name) != nil
+    }
+
+    /// Where `name` is in the names the set was made of, ignoring ASCII case.
+    func firstIndex(of name: String) -> Int? {
+        name.withUTF8Bytes(firstIndex)
+    }
+
+    /// Where `name` (its bytes) is in the names the set was made of, ignoring ASCII case.
+    func firstIndex(of name: UnsafeBufferPointer<UInt8>) -> Int? {
+        names.firstIndex { candidate in  // most names are ruled out by their length alone
             candidate.count == name.count && candidate.withUnsafeBufferPointer { HeaderName.matches(name, lowercased: $0) }
         }
     }

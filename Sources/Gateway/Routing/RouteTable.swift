@@ -12,12 +12,16 @@ struct RouteTable: Sendable {
         /// The route's `timeout` as NIO counts time (converting a `Duration` takes 128-bit
         /// arithmetic, and the event-loop path renews its deadline twice per request).
         let timeout: TimeAmount
+        /// Whether every upstream speaks plain `http` (the event-loop path's; `https` is
+        /// Hummingbird's), known once rather than per request.
+        let upstreamsArePlainHTTP: Bool
 
         init(route: Route, group: UpstreamGroup, metrics: GatewayMetrics.RouteSeries) {
             self.route = route
             self.group = group
             self.metrics = metrics
             self.timeout = TimeAmount(route.timeout)
+            self.upstreamsArePlainHTTP = route.upstreams.allSatisfy { $0.scheme == "http" }
         }
     }
 
