@@ -86,7 +86,8 @@ struct JSONLogHandlerTests {
     }
 
     @Test func timestampsAreISO8601InUTCWithMilliseconds() {
-        #expect(JSONLogHandler.timestamp(year: 2026, month: 1, day: 2, hour: 3, minute: 4, second: 5, millisecond: 6) == "2026-01-02T03:04:05.006Z")
+        #expect(LogTimestamp(year: 2026, month: 1, day: 2, hour: 3, minute: 4, second: 5, millisecond: 6).description == "2026-01-02T03:04:05.006Z")
+        #expect(LogTimestamp(year: 1999, month: 12, day: 31, hour: 23, minute: 59, second: 59, millisecond: 999).description == "1999-12-31T23:59:59.999Z")
         let now = JSONLogHandler.timestamp()
         #expect(now.count == 24 && now.hasSuffix("Z"))
         let parsed = try? Date(now, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))
@@ -117,16 +118,26 @@ struct JSONLogHandlerTests {
     /// once: the same line the general path builds, with or without ids, escapes included.
     @Test(arguments: [("r-1", "t-1"), (nil, nil)] as [(String?, String?)], ["/p", #"/a "quoted\ path"#])
     func theAccessLogsLineInKeyOrderIsTheGeneralOne(ids: (String?, String?), path: String) {
-        for (status, elapsed) in [(200, Duration.milliseconds(12)), (503, .seconds(61)), (404, .zero)] {
+        let time = LogTimestamp(year: 2026, month: 12, day: 6, hour: 18, minute: 5, second: 9, millisecond: 42)
+        for (status, elapsed, level) in [(200, Duration.milliseconds(12), Logger.Level.info), (503, .seconds(61), .debug), (404, .zero, .critical)] {
             var general = JSONLogLine()
             AccessLog.addFields(to: &general, method: "GET", path: path, status: status, elapsed: elapsed, requestID: ids.0, traceID: ids.1)
-            general.addRecordKeys(level: .debug, message: "request", service: "gate\"way", time: "t", source: nil)
+            general.addRecordKeys(level: level, message: "request", service: "gate\"way", time: time.description, source: nil)
             let inKeyOrder = AccessLog.lineInKeyOrder(
                 method: "GET", path: path, status: status, elapsed: elapsed, requestID: ids.0, traceID: ids.1,
-                level: .debug, service: "gate\"way", time: "t"
+                level: level, service: "gate\"way", time: time
             )
             #expect(String(decoding: inKeyOrder, as: UTF8.self) == String(decoding: general.bytes, as: UTF8.self))
         }
+    }
+
+    @Test(arguments: Logger.Level.allCases)
+    func theAccessLogsLineNamesEveryLevelAsItsRawValue(level: Logger.Level) {
+        let line = AccessLog.lineInKeyOrder(
+            method: "GET", path: "/", status: 200, elapsed: .zero, requestID: nil, traceID: nil, level: level, service: "s",
+            time: LogTimestamp(year: 2026, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0)
+        )
+        #expect(String(decoding: line, as: UTF8.self).contains(#""level":"\#(level.rawValue)","#))
     }
 
     @Test(arguments: [0, 7, 10, 99, 100, 1234567890, -5, Int64.max, Int64.min])

@@ -55,7 +55,7 @@ public enum AccessLog {
                 json.emit(
                     lineInKeyOrder(
                         method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID,
-                        level: level, service: json.label, time: JSONLogHandler.timestamp()
+                        level: level, service: json.label, time: LogTimestamp.now()
                     )
                 )
                 return
@@ -84,10 +84,10 @@ public enum AccessLog {
     /// ``JSONLogLine`` would build, a quarter of the work (the tests compare the two).
     static func lineInKeyOrder(
         method: String, path: String, status: Int, elapsed: Duration, requestID: String?, traceID: String?,
-        level: Logger.Level, service: String, time: String
+        level: Logger.Level, service: String, time: LogTimestamp
     ) -> [UInt8] {
         let strings = method.utf8.count + path.utf8.count + (requestID?.utf8.count ?? 0) + level.rawValue.utf8.count
-            + service.utf8.count + time.utf8.count + (traceID?.utf8.count ?? 0)
+            + service.utf8.count + LogTimestamp.size + (traceID?.utf8.count ?? 0)
         // Keys, punctuation and the strings' quotes take 151 bytes, the two numbers 40 at most,
         // the newline `emit` adds 1; each byte of the strings 6 at most (escaped).
         let capacity = 192 + 6 * strings
@@ -102,7 +102,7 @@ public enum AccessLog {
             line.literal(#","http.status":""#)
             line.decimal(Int64(status))
             line.literal(#"","level":"#)
-            line.string(level.rawValue)
+            line.literal(quoted(level))
             line.literal(#","message":"request","#)
             if let requestID {
                 line.literal(#""request.id":"#)
@@ -119,6 +119,19 @@ public enum AccessLog {
             }
             line.literal("}")
             initialized = line.count
+        }
+    }
+
+    /// `level` as a JSON string, written as it is: no string to scan for escapes.
+    private static func quoted(_ level: Logger.Level) -> StaticString {
+        switch level {
+        case .trace: #""trace""#
+        case .debug: #""debug""#
+        case .info: #""info""#
+        case .notice: #""notice""#
+        case .warning: #""warning""#
+        case .error: #""error""#
+        case .critical: #""critical""#
         }
     }
 

@@ -42,6 +42,15 @@ struct JSONBytes {
         put(UInt8(ascii: "\""))
     }
 
+    /// Writes `time` as a JSON string (its digits and separators need no escapes).
+    mutating func string(_ time: LogTimestamp) {
+        put(UInt8(ascii: "\""))
+        precondition(LogTimestamp.size <= memory.count - count, "JSONBytes: more bytes than were sized for")
+        time.write(into: UnsafeMutableBufferPointer(rebasing: memory[count...]))
+        count += LogTimestamp.size
+        put(UInt8(ascii: "\""))
+    }
+
     /// Writes `value` in decimal digits, as `String(value)` would.
     mutating func decimal(_ value: Int64) {
         if value < 0 { put(UInt8(ascii: "-")) }

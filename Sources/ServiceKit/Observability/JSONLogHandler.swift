@@ -71,17 +71,7 @@ public struct JSONLogHandler: LogHandler {
 
     /// Now in UTC, ISO 8601 with milliseconds: `2026-11-22T02:08:26.123Z`.
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let seconds = Int(now.tv_sec)
-        var days = seconds / 86_400
-        if seconds % 86_400 < 0 { days -= 1 }  // before 1970: the day before, rounded down
-        let second = seconds - days * 86_400
-        let date = civilDate(daysSinceEpoch: days)
-        return timestamp(
-            year: date.year, month: date.month, day: date.day,
-            hour: second / 3600, minute: second / 60 % 60, second: second % 60, millisecond: Int(now.tv_nsec) / 1_000_000
-        )
+        LogTimestamp.now().description
     }
 
     /// The (proleptic Gregorian) date `days` after 1970-01-01: Howard Hinnant's
@@ -97,40 +87,5 @@ public struct JSONLogHandler: LogHandler {
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    static func timestamp(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, millisecond: Int) -> String {
-        // Written digit by digit into one small string: a log line per request makes this hot.
-        String(unsafeUninitializedCapacity: 24) { buffer in
-            var index = 0
-            func put(_ value: Int, width: Int) {
-                var divisor = 1
-                for _ in 1..<width { divisor *= 10 }
-                for _ in 0..<width {
-                    buffer[index] = UInt8(ascii: "0") + UInt8((value / divisor) % 10)
-                    index += 1
-                    divisor /= 10
-                }
-            }
-            func put(_ separator: Unicode.Scalar) {
-                buffer[index] = UInt8(ascii: separator)
-                index += 1
-            }
-            put(year, width: 4)
-            put("-")
-            put(month, width: 2)
-            put("-")
-            put(day, width: 2)
-            put("T")
-            put(hour, width: 2)
-            put(":")
-            put(minute, width: 2)
-            put(":")
-            put(second, width: 2)
-            put(".")
-            put(millisecond, width: 3)
-            put("Z")
-            return index
-        }
     }
 }

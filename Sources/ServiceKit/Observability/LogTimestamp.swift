@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A moment as log lines write it: UTC, ISO 8601 with milliseconds (`2026-11-22T02:08:26.123Z`,
+/// always ``size`` bytes). Written straight into a line's bytes by the access log
+/// (``JSONBytes``), not made into a string first: a line per request.
+struct LogTimestamp: CustomStringConvertible {
+    /// The bytes a timestamp takes.
+    static let size = 24
+
+    var year: Int
+    var month: Int
+    var day: Int
+    var hour: Int
+    var minute: Int
+    var second: Int
+    var millisecond: Int
+
+    /// Now, from the real-time clock.
+    static func now() -> LogTimestamp {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let seconds = Int(now.tv_sec)
+        var days = seconds / 86_400
+        if seconds % 86_400 < 0 { days -= 1 }  // before 1970: the day before, rounded down
+        let second = seconds - days * 86_400
+        let date = JSONLogHandler.civilDate(daysSinceEpoch: days)
+        return LogTimestamp(
+            year: date.year, month: date.month, day: date.day,
+            hour: second / 3600, minute: second / 60 % 60, second: second % 60, millisecond: Int(now.tv_nsec) / 1_000_000
+        )
+    }
+
+    /// Writes the timestamp's ``size`` bytes at the start of `buffer`, digit by digit.
+    func write(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(buffer.count >= Self.size, "LogTimestamp: \(Self.size) bytes needed")
+        var index = 0
+        func put(_ value: Int, width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            for _ in 0..<width {
+                buffer[index] = UInt8(ascii: "0") + UInt8((value / divisor) % 10)
+                index += 1
+                divisor /= 10
+            }
+        }
+        func put(_ separator: Unicode.Scalar) {
+            buffer[index] = UInt8(ascii: separator)
+            index += 1
+        }
+        put(year, width: 4)
+        put("-")
+        put(month, width: 2)
+        put("-")
+        put(day, width: 2)
+        put("T")
+        put(hour, width: 2)
+        put(":")
+        put(minute, width: 2)
+        put(":")
+        put(second, width: 2)
+        put(".")
+        put(millisecond, width: 3)
+        put("Z")
+    }
+
+    var description: String {
+        String(unsafeUninitializedCapacity: Self.size) { buffer in
+            write(into: buffer)
+            return Self.size
+        }
+    }
+}
