@@ -69,12 +69,13 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Copies `text`'s UTF-8 into `buffer` from `offset`; returns where it ends.
+    /// Copies `text`'s UTF-8 into `buffer` from `offset`; returns where it ends. Read in place
+    /// (a mutable copy for `withUTF8` retained and released each string).
     private static func copy(_ text: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
-        var text = text
-        return text.withUTF8 { bytes in
+        func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
             UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(fromContentsOf: bytes) + offset
         }
+        return text.utf8.withContiguousStorageIfAvailable(copy) ?? Array(text.utf8).withUnsafeBufferPointer(copy)
     }
 
     private static func isHex(_ text: Substring, count: Int) -> Bool {
