@@ -54,9 +54,10 @@ struct ResponseHeadReader: HTTP1HeadReader {
             body = .none
         }
         let keepAlive = body != .untilClose && !framing.close && (minorVersion == 1 || framing.keepAlive)
-        return (UpstreamResponseHead(
+        let head = UpstreamResponseHead(
             status: status, fields: HeaderFieldList(fields), keepAlive: keepAlive, connectionNamesFields: framing.connectionNamesFields
-        ), body)
+        )
+        return (head, body)
     }
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`: the status (with the reason phrase only for a code NIO

@@ -103,11 +103,6 @@ struct HeaderNameSet: Sendable {
 
     /// Whether `name` is one of the set's names, ignoring ASCII case.
     func contains(_ name: String) -> Bool {
-        name.withUTF8Bytes(contains)
-    }
-
-    /// Whether `name` (its bytes) is one of the set's names, ignoring ASCII case.
-    func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         firstIndex(of: name) != nil
     }
 
