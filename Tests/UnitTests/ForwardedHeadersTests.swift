@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
@@ -31,6 +32,28 @@ struct ForwardedHeadersTests {
         #expect(headers["X-Forwarded-Proto"] == ["http"])
         #expect(headers["X-Forwarded-Host"] == ["shop.example"])
         #expect(headers["X-Request-Id"] == ["req-1"])
+    }
+
+    /// A client cannot say who it is: the identity headers are the gateway's to set, on both
+    /// paths' header types, in any case; the verified caller's are added after.
+    @Test func aClientsIdentityHeadersNeverReachTheUpstream() {
+        let spoofed = HTTPHeaders([("X-Authenticated-User-Id", "someone-else"), ("x-authenticated-role", "admin"), ("Accept", "*/*")])
+        var nio = ForwardedHeaders.upstream(from: spoofed, authority: nil, clientAddress: nil, requestID: "r")
+        var fields = ForwardedHeaders.upstream(
+            from: HTTPFields(spoofed.map { HTTPField(name: HTTPField.Name($0.name)!, value: $0.value) }), authority: nil, clientAddress: nil,
+            requestID: "r"
+        )
+        for headers in [nio.httpHeaders, fields.httpHeaders] {
+            #expect(headers["X-Authenticated-User-Id"].isEmpty && headers["X-Authenticated-Role"].isEmpty)
+            #expect(headers["Accept"] == ["*/*"])
+        }
+        let identity = Identity(userId: UUID(), email: "c@example.com", role: .customer, accessToken: "t")
+        EdgeAuthenticator(tokens: nil).forward(identity, into: &nio)
+        EdgeAuthenticator(tokens: nil).forward(identity, into: &fields)
+        for headers in [nio.httpHeaders, fields.httpHeaders] {
+            #expect(headers["X-Authenticated-User-Id"] == [identity.userId.uuidString.lowercased()])
+            #expect(headers["X-Authenticated-Role"] == ["customer"])
+        }
     }
 
     /// An upstream's head of field lines `lines` as the event-loop path reads it.

@@ -8,7 +8,8 @@ import ServiceKit
 /// The services still verify the token themselves (nothing that needs auth trusts the
 /// gateway); the edge check turns away anonymous and forged requests before they cost a
 /// service anything, and the forwarded `X-Authenticated-User-Id` / `-Role` headers are for
-/// logs and upstream metrics. A client can never set them: they are always removed first.
+/// logs and upstream metrics. A client can never set them: ``ForwardedHeaders`` drops them
+/// from every request it forwards.
 struct EdgeAuthenticator: Sendable {
     /// `nil` when the gateway has no `JWT_SECRET`: then no route may use `auth`.
     let tokens: AccessTokens?
@@ -39,10 +40,10 @@ struct EdgeAuthenticator: Sendable {
         return identity
     }
 
-    /// Removes any `X-Authenticated-*` header the client sent and adds the verified caller's.
+    /// Adds the verified caller's `X-Authenticated-*` headers to `headers`, the request's
+    /// headers for the upstream (``ForwardedHeaders/upstream(from:authority:clientAddress:requestID:)``,
+    /// which has dropped any the client sent).
     func forward(_ identity: Identity?, into headers: inout some EdgeHeaderFields) {
-        headers.remove(Self.userIDHeader)
-        headers.remove(Self.roleHeader)
         guard let identity else { return }
         headers.append(Self.userIDHeader, identity.userId.uuidString.lowercased())
         headers.append(Self.roleHeader, identity.role.rawValue)

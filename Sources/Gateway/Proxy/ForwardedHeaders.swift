@@ -10,8 +10,12 @@ enum ForwardedHeaders {
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
         "te", "trailer", "transfer-encoding", "upgrade", "host",
     ]
-    /// Request headers not forwarded: hop-by-hop ones, and those the gateway sets itself.
-    private static let droppedFromRequests = HeaderNameSet(hopByHopNames + ["x-request-id", "x-forwarded-for", "content-length"])
+    /// Request headers not forwarded: hop-by-hop ones, and those the gateway sets itself (the
+    /// caller's identity among them: a client can never send it, ``EdgeAuthenticator``).
+    private static let droppedFromRequests = HeaderNameSet(
+        hopByHopNames + ["x-request-id", "x-forwarded-for", "content-length"]
+            + [EdgeAuthenticator.userIDHeader.canonicalName, EdgeAuthenticator.roleHeader.canonicalName]
+    )
     /// Response headers not relayed: hop-by-hop ones, and the request id (the gateway's to set).
     private static let droppedFromResponses = HeaderNameSet(hopByHopNames + ["x-request-id"])
     private static let forwardedProto = HeaderNameSet(["x-forwarded-proto"])
@@ -20,7 +24,8 @@ enum ForwardedHeaders {
     private static let closeOrKeepAlive = HeaderNameSet(["close", "keep-alive"])
 
     /// The request headers for the upstream: the client's, minus hop-by-hop ones (and any the
-    /// client's `Connection` header names), plus `X-Forwarded-For`, `X-Forwarded-Proto`,
+    /// client's `Connection` header names) and the caller's identity (`X-Authenticated-*`,
+    /// the gateway's to set), plus `X-Forwarded-For`, `X-Forwarded-Proto`,
     /// `X-Forwarded-Host` (the request's authority, its `Host`) and the request id.
     /// `Content-Length` is left to whoever sends the body upstream.
     static func upstream(from fields: some EdgeHeaderFields, authority: String?, clientAddress: String?, requestID: String) -> HeaderFieldList {
