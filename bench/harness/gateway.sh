@@ -226,8 +226,9 @@ gateway_run() {
 # valgrind runs the process serialized and ~50x slower, so only instruction counts mean
 # anything: instructions per request and their split);
 # perf: cpu-clock samples with call graphs of the normally running gateway (user and
-# kernel). Output in the results: gateway.callgrind.out + gateway-callgrind.txt, or
-# gateway.perf.data + gateway-perf.txt.
+# kernel), then of nginx's workers under the same load, each with its CPU per request split
+# into user space and kernel. Output in the results: gateway.callgrind.out +
+# gateway-callgrind.txt, or gateway.perf.data + nginx.perf.data + gateway-perf.txt.
 gateway_profile() {
   local kind=$1 settings=("${@:2}") log=$BENCH_RESULTS/logs/gateway-profile.log url out requests
   url=$(gateway_url static gateway)
@@ -270,24 +271,54 @@ gateway_profile() {
       rm -f "$BENCH_RESULTS/gateway-nodebug"
       ;;
     perf)
-      perf record -q -e cpu-clock -F 1999 -g -o "$BENCH_RESULTS/gateway.perf.data" -p "$GW_GATEWAY_PID" \
-        -- sleep "$BENCH_GATEWAY_PROFILE_SECONDS" >/dev/null 2>&1 &
-      local perf_pid=$!
-      out=$(wrk -t "$BENCH_GATEWAY_THREADS" -c 64 -d "${BENCH_GATEWAY_PROFILE_SECONDS}s" --timeout 5s -s "$REPO_ROOT/bench/gateway/report.lua" "$url")
-      wait "$perf_pid" || true
+      out=$(perf_profile "$BENCH_RESULTS/gateway.perf.data" "$GW_GATEWAY_PID" "$url")
       stop_worker "$GW_GATEWAY_PID"
       requests=$(sed -n 's/^bench-json //p' <<<"$out" | jq .requests)
+      # nginx's workers under the same load: where the gateway's extra CPU is, user space or kernel.
+      local nginx_url nginx_requests
+      nginx_url=$(gateway_url static nginx)
+      wrk -t 1 -c 8 -d 5s --timeout 30s "$nginx_url" >/dev/null # warm-up, not profiled
+      out=$(perf_profile "$BENCH_RESULTS/nginx.perf.data" "$(proxy_pids nginx | paste -sd,)" "$nginx_url")
+      nginx_requests=$(sed -n 's/^bench-json //p' <<<"$out" | jq .requests)
       {
-        printf 'perf (cpu-clock) of the gateway: %s requests through it (wrk -c 64, %ss, static upstream)\n\n' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
+        printf 'perf (cpu-clock), wrk -c 64 for %ss to the static upstream:\n' "$BENCH_GATEWAY_PROFILE_SECONDS"
+        printf -- '- gateway, %s requests: %s\n' "$requests" "$(perf_split "$BENCH_RESULTS/gateway.perf.data" "$requests")"
+        printf -- '- nginx, %s requests: %s\n\n' "$nginx_requests" "$(perf_split "$BENCH_RESULTS/nginx.perf.data" "$nginx_requests")"
         perf report -i "$BENCH_RESULTS/gateway.perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
           grep -v '^$' | sed -n '1,120p'
         printf '\n\n--- with callees (children) ---\n\n'
         perf report -i "$BENCH_RESULTS/gateway.perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
           grep -v '^$' | sed -n '1,150p'
+        printf '\n\n--- nginx, with callees (children) ---\n\n'
+        perf report -i "$BENCH_RESULTS/nginx.perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
+          grep -v '^$' | sed -n '1,150p'
       } | demangle >"$BENCH_RESULTS/gateway-perf.txt"
       ;;
   esac
   bench_say "profile ($kind): $requests requests; see ${BENCH_RESULTS#"$REPO_ROOT"/}/gateway-$kind.txt"
+}
+
+# Records cpu-clock samples of processes $2 (comma-separated) into $1 while wrk loads URL $3
+# (64 connections, BENCH_GATEWAY_PROFILE_SECONDS); prints wrk's report.
+perf_profile() {
+  local data=$1 pids=$2 url=$3 perf_pid
+  perf record -q -e cpu-clock -F 1999 -g -o "$data" -p "$pids" -- sleep "$BENCH_GATEWAY_PROFILE_SECONDS" >/dev/null 2>&1 &
+  perf_pid=$!
+  wrk -t "$BENCH_GATEWAY_THREADS" -c 64 -d "${BENCH_GATEWAY_PROFILE_SECONDS}s" --timeout 5s -s "$REPO_ROOT/bench/gateway/report.lua" "$url"
+  wait "$perf_pid" || true
+}
+
+# The CPU per request of perf profile $1 over $2 requests, in all, in user space and in the
+# kernel (cpu-clock's event count is CPU time in nanoseconds).
+perf_split() {
+  local report total kernel
+  report=$(perf report -i "$1" --no-children --sort dso --stdio -g none 2>/dev/null)
+  total=$(sed -n 's/^# Event count (approx\.): //p' <<<"$report")
+  kernel=$(awk '/\[kernel\.kallsyms\]/ { sub("%", "", $1); print $1 }' <<<"$report")
+  awk -v total="${total:-0}" -v kernel="${kernel:-0}" -v requests="$2" 'BEGIN {
+    cpu = requests > 0 ? total / requests / 1000 : 0
+    printf "%.1f µs of CPU per request: user space %.1f µs, kernel %.1f µs (%.0f%%)", cpu, cpu * (100 - kernel) / 100, cpu * kernel / 100, kernel
+  }'
 }
 
 # Swift symbols on stdin, readable (when the toolchain's demangler is there).
