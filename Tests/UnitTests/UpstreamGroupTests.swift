@@ -126,6 +126,31 @@ struct UpstreamGroupTests {
         #expect(attempt(group) != nil)
     }
 
+    /// Failures count only in a row: a success between them resets the breaker's count and the
+    /// address's, even though most successes (at a group with nothing counted) take no lock.
+    @Test func aSuccessBetweenFailuresStartsTheCountAgain() {
+        let group = group([a], ejectAfter: 3, breakerAfter: 3)
+        for _ in 0..<5 {
+            attempt(group)
+            attempt(group, .connectFailed)
+            attempt(group, .connectFailed)
+        }
+        attempt(group)
+        #expect(group.status.breaker == .closed)
+        #expect(group.status.healthyAddresses == [UpstreamEndpoint(a)])
+        for _ in 0..<3 { attempt(group, .connectFailed) }
+        #expect(group.status.breaker == .open, "three in a row open it")
+        advance(.seconds(31))
+        #expect(attempt(group) == a, "the probe")
+        #expect(group.status.breaker == .closed)
+        attempt(group, .connectFailed)
+        attempt(group, .connectFailed)
+        attempt(group)
+        attempt(group, .connectFailed)
+        attempt(group, .connectFailed)
+        #expect(group.status.breaker == .closed, "closed again, the count starts from zero")
+    }
+
     @Test func aDroppedLeaseIsAbandonedAndReleased() {
         let group = group([a], ejectAfter: 1, breakerAfter: 1)
         do {

@@ -30,7 +30,9 @@ struct GatewayChannel: ServerChildChannel, HTTPChannelHandler {
             // leaves out the body of an answer to a `HEAD`.
             let outlet = ProxyAnswerOutlet()
             try pipeline.addHandler(outlet)
-            try pipeline.addHandler(ProxyHandler(proxy: proxy, outlet: outlet, idleTimeout: idleTimeout.map { TimeAmount($0) }))
+            try pipeline.addHandler(
+                ProxyHandler(proxy: proxy, outlet: outlet, idleTimeout: idleTimeout.map { TimeAmount($0) }, loop: channel.eventLoop)
+            )
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }

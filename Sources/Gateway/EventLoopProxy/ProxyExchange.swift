@@ -160,7 +160,11 @@ final class ProxyExchange {
             return
         }
         state = .connecting(lease)
-        proxy.connections.connection(to: lease.address, on: client.eventLoop) { [self] result in
+        if let idle = handler.upstreams.take(lease.address) {
+            send(on: idle, lease: lease)
+            return
+        }
+        proxy.connections.connect(to: lease.address, in: handler.upstreams) { [self] result in
             guard case .connecting = state else {
                 if case .success(let connection) = result { connection.close() }  // the client went away meanwhile
                 return

@@ -46,6 +46,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     let proxy: EdgeProxy
+    /// The upstream connections of this connection's event loop.
+    let upstreams: UpstreamConnectionPool.LoopPool
     /// Where the proxy path's answers are written, as bytes (see ``ProxyAnswerOutlet``).
     let outlet: ProxyAnswerOutlet
     var state = State.idle
@@ -70,8 +72,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The pending check of ``idleTimeout``.
     var idleCheck: Scheduled<Void>?
 
-    init(proxy: EdgeProxy, outlet: ProxyAnswerOutlet, idleTimeout: TimeAmount?) {
+    /// - Parameter loop: the connection's event loop (the handler is made on it).
+    init(proxy: EdgeProxy, outlet: ProxyAnswerOutlet, idleTimeout: TimeAmount?, loop: any EventLoop) {
         self.proxy = proxy
+        self.upstreams = proxy.connections.loopPool(on: loop)
         self.outlet = outlet
         self.idleTimeout = IdleTimeout(limit: idleTimeout)
     }

@@ -11,7 +11,8 @@ extension UpstreamConnectionPool {
     /// with the idle timer), which the profile showed at about 3 % of a proxied request's CPU;
     /// a timeout fires up to one interval late.
     final class LoopPool {
-        private let loop: any EventLoop
+        /// The loop whose connections these are.
+        let loop: any EventLoop
         private let idleTimeout: TimeAmount
         private let sweepInterval: TimeAmount
         private var idle: [UpstreamEndpoint: [UpstreamConnection]] = [:]
@@ -54,6 +55,7 @@ extension UpstreamConnectionPool {
             }
         }
 
+        /// An idle connection to `address`, if one is open.
         func take(_ address: UpstreamEndpoint) -> UpstreamConnection? {
             while let connection = idle[address]?.popLast() {
                 connection.idleSince = nil

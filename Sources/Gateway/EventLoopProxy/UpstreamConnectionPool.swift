@@ -27,14 +27,24 @@ final class UpstreamConnectionPool: Sendable {
         self.sweepInterval = sweepInterval
     }
 
-    /// An idle connection to `address` on `loop`, or a new one; `done` is called on `loop`.
-    func connection(to address: UpstreamEndpoint, on loop: any EventLoop, _ done: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
-        let pool = pool(on: loop)
-        if let idle = pool.take(address) {
-            done(.success(idle))
-            return
+    /// The connections of `loop`, made on first use; called on `loop`. A client connection
+    /// keeps its loop's (``ProxyHandler``), so a request neither looks it up nor takes the lock
+    /// every loop shares; it takes an idle connection there (``LoopPool/take(_:)``) before
+    /// asking for a new one.
+    func loopPool(on loop: any EventLoop) -> LoopPool {
+        let key = ObjectIdentifier(loop)
+        let bound = pools.withLock { pools in
+            if let bound = pools[key] { return bound }
+            let bound = NIOLoopBound(LoopPool(loop: loop, idleTimeout: idleTimeout, sweepInterval: sweepInterval), eventLoop: loop)
+            pools[key] = bound
+            return bound
         }
-        connect(to: address, on: loop).assumeIsolated().whenComplete { result in
+        return bound.value
+    }
+
+    /// A new connection to `address` in `pool`; `done` is called on the pool's loop.
+    func connect(to address: UpstreamEndpoint, in pool: LoopPool, _ done: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
+        connect(to: address, on: pool.loop).assumeIsolated().whenComplete { result in
             done(
                 result.flatMap { channel in
                     Result {
@@ -56,17 +66,6 @@ final class UpstreamConnectionPool: Sendable {
         }
         pool.put(connection)
         connection.resumeReading()  // if its last answer paused it: to hear the upstream close it
-    }
-
-    private func pool(on loop: any EventLoop) -> LoopPool {
-        let key = ObjectIdentifier(loop)
-        let bound = pools.withLock { pools in
-            if let bound = pools[key] { return bound }
-            let bound = NIOLoopBound(LoopPool(loop: loop, idleTimeout: idleTimeout, sweepInterval: sweepInterval), eventLoop: loop)
-            pools[key] = bound
-            return bound
-        }
-        return bound.value
     }
 
     private func connect(to address: UpstreamEndpoint, on loop: any EventLoop) -> EventLoopFuture<any Channel> {

@@ -22,6 +22,12 @@ final class UpstreamGroup: Sendable {
     let policy: UpstreamHealthPolicy
     let reporter: UpstreamGroupReporter
     private let state: Mutex<State>
+    /// Whether a success at any address would change nothing (``State/successChangesNothing``):
+    /// written under the lock whenever the breaker or an address's health changes, read
+    /// without it by ``record(_:of:)``, so the usual request's success takes no lock that
+    /// every event loop shares. A success racing a failure on another loop may then go
+    /// unrecorded: as if it had come just before it.
+    private let successChangesNothing = Atomic<Bool>(true)
 
     private struct State {
         /// Per configured upstream, the addresses its name resolved to (absent: not resolved).
@@ -31,6 +37,11 @@ final class UpstreamGroup: Sendable {
         var health: [UpstreamEndpoint: AddressHealth] = [:]
         var breaker: CircuitBreaker
         var turn = 0
+
+        /// The breaker closed with no failure counted, and no address with a failure counted.
+        var successChangesNothing: Bool {
+            breaker.state == .closed(failures: 0) && health.values.allSatisfy { $0 == AddressHealth() }
+        }
     }
 
     init(key: Key, policy: UpstreamHealthPolicy = UpstreamHealthPolicy(), reporter: UpstreamGroupReporter = .silent) {
@@ -80,8 +91,18 @@ final class UpstreamGroup: Sendable {
 
     /// Takes what came of an attempt: the address's health and the breaker learn from it.
     func record(_ outcome: UpstreamOutcome, of lease: UpstreamLease) {
-        let now = policy.now()
         let verdict = outcome.verdict
+        if !lease.isProbe {
+            switch verdict {
+            case .neutral:
+                return  // only a probe's neutral outcome moves the breaker; health ignores it
+            case .success where successChangesNothing.load(ordering: .relaxed):
+                return
+            case .success, .failure:
+                break
+            }
+        }
+        let now = policy.now()
         let (healthChange, breakerChange) = state.withLock { state in
             let before = state.health[lease.address] ?? AddressHealth()
             var health = before
@@ -91,7 +112,9 @@ final class UpstreamGroup: Sendable {
             if health != before, state.endpoints.contains(lease.address) {
                 state.health[lease.address] = health
             }
-            return (healthChange, state.breaker.record(verdict, probe: lease.isProbe, at: now))
+            let breakerChange = state.breaker.record(verdict, probe: lease.isProbe, at: now)
+            successChangesNothing.store(state.successChangesNothing, ordering: .relaxed)
+            return (healthChange, breakerChange)
         }
         if let healthChange {
             reporter.address(lease.address, healthChange, outcome: outcome, group: name, policy: policy.ejection)
@@ -120,6 +143,7 @@ final class UpstreamGroup: Sendable {
             let current = Set(state.endpoints)
             state.health = state.health.filter { current.contains($0.key) }
             state.inFlight = state.inFlight.filter { $0.value > 0 || current.contains($0.key) }
+            successChangesNothing.store(state.successChangesNothing, ordering: .relaxed)
         }
     }
 
