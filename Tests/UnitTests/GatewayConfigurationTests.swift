@@ -156,6 +156,22 @@ struct RouteMatchingTests {
         #expect(reloaded.entry(for: "/c")?.group !== table.entry(for: "/c")?.group)
     }
 
+    /// A connection keeps the table of its last request; a reload reaches its next request.
+    @Test func aCachedTableIsKeptUntilAReload() throws {
+        let first = try GatewayConfiguration(json: Data(#"{"/a": "http://x:1"}"#.utf8), environment: [:])
+        let live = LiveRouteTable(first, metrics: GatewayMetrics(registry: PrometheusCollectorRegistry()))
+        var cache: LiveRouteTable.CachedTable?
+        let before = live.table(cachedIn: &cache)
+        #expect(before === live.table)
+        #expect(live.table(cachedIn: &cache) === before, "the same table, from the cache")
+        live.apply(try GatewayConfiguration(json: Data(#"{"/b": "http://y:1"}"#.utf8), environment: [:]))
+        let after = live.table(cachedIn: &cache)
+        #expect(after !== before && after === live.table)
+        #expect(after.route(for: "/b") != nil && after.route(for: "/a") == nil)
+        var other: LiveRouteTable.CachedTable?
+        #expect(live.table(cachedIn: &other) === after, "a connection without a table gets the current one")
+    }
+
     @Test func stripPrefixRemovesThePrefixFromTheUpstreamPath() throws {
         let configuration = try GatewayConfiguration(
             json: Data(#"{"/api/v1": {"upstream": "http://x:1", "stripPrefix": true}, "/keep": "http://y:1"}"#.utf8), environment: [:]

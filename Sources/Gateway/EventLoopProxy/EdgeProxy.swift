@@ -41,15 +41,15 @@ final class EdgeProxy: Sendable {
         accessLog = AccessLog.Writer(logger: logger)
     }
 
-    /// The route entry of a request this path takes, and the request's path (its target
-    /// without the query); `nil`: Hummingbird's path. Only targets in origin form
+    /// The route entry in `table` of a request this path takes, and the request's path (its
+    /// target without the query); `nil`: Hummingbird's path. Only targets in origin form
     /// (`/path?query`) qualify; the rest (absolute form, `*`) are the router's.
-    func entry(for head: HTTPRequestHead) -> (entry: RouteTable.Entry, path: String)? {
+    func entry(for head: HTTPRequestHead, in table: RouteTable) -> (entry: RouteTable.Entry, path: String)? {
         guard head.uri.utf8.first == UInt8(ascii: "/"), Self.isBodiless(head.headers), head.headers.first(.upgrade) == nil,
             head.method != .CONNECT, !CORSPolicy.isPreflight(method: head.method.rawValue, headers: head.headers)
         else { return nil }
         let path = String(Self.path(of: head.uri))
-        guard let entry = routes.table.entry(for: path), entry.upstreamsArePlainHTTP else { return nil }
+        guard let entry = table.entry(for: path), entry.upstreamsArePlainHTTP else { return nil }
         return (entry, path)
     }
 

@@ -59,6 +59,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var peer: String?
     /// Random words for the requests' ids, taken from the system a batch at a time.
     private var random = PrefetchedRandom()
+    /// The route table of the connection's last request, kept until a reload.
+    private var routeTable: LiveRouteTable.CachedTable?
     /// From a request's head until its answer's end is written (kept by ``idleTimeout``).
     var answering: Bool { idleTimeout.isAnswering }
     var held = CircularBuffer<HeldEvent>()
@@ -146,7 +148,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 forwardToHummingbird(part, context: context)  // the rest of a body Hummingbird answered early
                 return
             }
-            guard let (entry, path) = proxy.entry(for: head) else {
+            guard let (entry, path) = proxy.entry(for: head, in: proxy.routes.table(cachedIn: &routeTable)) else {
                 state = .passing(http10KeepAlive: head.isHTTP10KeepAlive, bodiless: head.method == .HEAD || head.method == .CONNECT)
                 passToHummingbird(head, context: context)
                 return

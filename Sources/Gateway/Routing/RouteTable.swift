@@ -2,7 +2,8 @@ import NIOCore
 
 /// One consistent view of the routes, searched longest prefix first, each with its upstream
 /// group. A reload builds a new table; requests in flight keep the one they started with.
-struct RouteTable: Sendable {
+/// A class of constants: a request takes a reference to the table, not a copy of its parts.
+final class RouteTable: Sendable {
     /// A route and the group its requests go to. A class: each request holds a reference to
     /// its entry, not a copy of the route's strings and the metrics' series to retain.
     final class Entry: Sendable {
