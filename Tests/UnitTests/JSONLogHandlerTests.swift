@@ -65,15 +65,15 @@ struct JSONLogHandlerTests {
             var seconds = days * 86_400 + 43_200
             var parts = tm()
             gmtime_r(&seconds, &parts)
-            let date = JSONLogHandler.civilDate(daysSinceEpoch: days)
+            let date = LogTimestamp.civilDate(daysSinceEpoch: days)
             guard date == (Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday)) else {
                 Issue.record("day \(days): \(date)")
                 return
             }
         }
-        #expect(JSONLogHandler.civilDate(daysSinceEpoch: 0) == (1970, 1, 1))
-        #expect(JSONLogHandler.civilDate(daysSinceEpoch: 11_016) == (2000, 2, 29))
-        #expect(JSONLogHandler.civilDate(daysSinceEpoch: -1) == (1969, 12, 31))
+        #expect(LogTimestamp.civilDate(daysSinceEpoch: 0) == (1970, 1, 1))
+        #expect(LogTimestamp.civilDate(daysSinceEpoch: 11_016) == (2000, 2, 29))
+        #expect(LogTimestamp.civilDate(daysSinceEpoch: -1) == (1969, 12, 31))
     }
 
     @Test func probesAreLoggedAtDebugAndEverythingElseAtInfo() {
