@@ -41,7 +41,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         // Which of them the answer has, in one pass over its fields: a search per name (and a
         // copy of each name's strings) cost five times as much, on every answer.
         var present: UInt32 = 0
-        headers.forEachField { name, _ in
+        headers.forEachName { name in
             if let index = Self.names.firstIndex(of: name) { present |= 1 << index }
         }
         Self.defaults.withUnsafeBufferPointer { defaults in

@@ -17,7 +17,7 @@ enum AnswerFraming: Equatable {
     /// The framing of an answer with `status` and `headers` to `request`, with the framing
     /// fields set in `headers` to match; `closes`: only the connection's close can end the body.
     static func decide(
-        status: HTTPResponseStatus, headers: inout HeaderFieldList, answering request: HTTPRequestHead
+        status: HTTPResponseStatus, headers: inout some EdgeHeaderFields, answering request: HTTPRequestHead
     ) -> (framing: AnswerFraming, closes: Bool) {
         guard status.mayHaveResponseBody else {
             headers.remove(.contentLength)

@@ -21,7 +21,11 @@ extension HTTP1Parser where Reader == RequestHeadReader {
 struct RequestHeadReader: HTTP1HeadReader {
     static var awaitsNextHead: Bool { true }
 
-    func head(of bytes: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) -> (HTTPRequestHead, HTTP1BodyLength)? {
+    func head(of bytes: ByteBuffer) throws(HTTP1MessageInvalid) -> (HTTPRequestHead, HTTP1BodyLength)? {
+        try HTTP1Syntax.reading(bytes, head)
+    }
+
+    private func head(of bytes: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) -> (HTTPRequestHead, HTTP1BodyLength)? {
         var lines = HeadLines(bytes: bytes)
         let (method, target, version) = try Self.requestLine(UnsafeRawBufferPointer(rebasing: bytes[lines.next()!]))
         let (fields, framing) = try HTTP1Syntax.fields(&lines, in: bytes)

@@ -7,9 +7,9 @@ protocol HTTP1HeadReader {
     /// Whether the next head is awaited as soon as a message ends (a client's next request);
     /// else no bytes may come until ``HTTP1Parser`` is told to expect one (an answer).
     static var awaitsNextHead: Bool { get }
-    /// A whole head's bytes, up to and with the empty line that ends it: the head and how its
-    /// body ends, or `nil` for a head to skip (an informational answer).
-    func head(of bytes: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) -> (Head, HTTP1BodyLength)?
+    /// A whole head's bytes, up to and with the empty line that ends it (a slice of the buffer
+    /// read): the head and how its body ends, or `nil` for a head to skip (an informational answer).
+    func head(of bytes: ByteBuffer) throws(HTTP1MessageInvalid) -> (Head, HTTP1BodyLength)?
 }
 
 /// How a message's body ends, from its head (RFC 9112 §6.3).
@@ -176,13 +176,9 @@ struct HTTP1Parser<Reader: HTTP1HeadReader> {
     /// The next head, once all of it is read (heads the reader skips are skipped).
     private mutating func nextHead() throws(HTTP1MessageInvalid) -> Event? {
         while let length = try headLength() {
-            let reader = self.reader
-            let parsed = input.withUnsafeReadableBytes { raw in
-                Result { () throws(HTTP1MessageInvalid) in try reader.head(of: UnsafeRawBufferPointer(rebasing: raw[0..<length])) }
-            }
-            input.moveReaderIndex(forwardBy: length)
+            let bytes = input.readSlice(length: length)!
             searchedBytes = 0
-            guard let (head, body) = try parsed.get() else { continue }
+            guard let (head, body) = try reader.head(of: bytes) else { continue }
             switch body {
             case .none: state = .complete
             case .sized(let length): state = length == 0 ? .complete : .sized(remaining: length)

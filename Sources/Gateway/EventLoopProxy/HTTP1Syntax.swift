@@ -15,15 +15,34 @@ enum HTTP1Syntax {
     static func fields(
         _ lines: inout HeadLines, in bytes: UnsafeRawBufferPointer
     ) throws(HTTP1MessageInvalid) -> (fields: [(String, String)], framing: FramingFields) {
-        var framing = FramingFields()
         var fields: [(String, String)] = []
         fields.reserveCapacity(16)
-        while let line = lines.next(), !line.isEmpty {
-            let (name, value) = try field(UnsafeRawBufferPointer(rebasing: bytes[line]))
-            try framing.read(name: name, value: value)
+        let framing = try forEachField(&lines, in: bytes) { name, value in
             fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
         }
         return (fields, framing)
+    }
+
+    /// The field lines of a head after its start line, as ``fields(_:in:)`` reads them, each
+    /// given to `body` as its name's and value's bytes in `bytes`.
+    static func forEachField(
+        _ lines: inout HeadLines, in bytes: UnsafeRawBufferPointer, _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
+    ) throws(HTTP1MessageInvalid) -> FramingFields {
+        var framing = FramingFields()
+        while let line = lines.next(), !line.isEmpty {
+            let (name, value) = try field(UnsafeRawBufferPointer(rebasing: bytes[line]))
+            try framing.read(name: name, value: value)
+            body(name, value)
+        }
+        return framing
+    }
+
+    /// Calls `body` with the readable bytes of `buffer`, keeping its typed error (NIO's
+    /// `withUnsafeReadableBytes` rethrows untyped).
+    static func reading<Result>(
+        _ buffer: ByteBuffer, _ body: (UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) -> Result
+    ) throws(HTTP1MessageInvalid) -> Result {
+        try buffer.withUnsafeReadableBytes { bytes in Swift.Result { () throws(HTTP1MessageInvalid) in try body(bytes) } }.get()
     }
 
     /// The minor version of the `HTTP/1.0` or `HTTP/1.1` that `bytes` start with, or `nil`

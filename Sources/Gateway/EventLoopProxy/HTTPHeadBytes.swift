@@ -15,9 +15,37 @@ enum HTTPHeadBytes {
         startLine parts: (String, String, String), leadingField: (String, String)? = nil, fields: [(String, String)],
         allocator: ByteBufferAllocator, spareCapacity: Int = 0
     ) -> ByteBuffer {
+        encode(startLine: parts, leadingField: leadingField, fields: fields, received: nil, allocator: allocator, spareCapacity: spareCapacity)
+    }
+
+    /// An answer's head with `fields`: the received ones as their bytes, then those added.
+    static func encode(
+        startLine parts: (String, String, String), fields: RelayedHeaderFields, allocator: ByteBufferAllocator, spareCapacity: Int = 0
+    ) -> ByteBuffer {
+        fields.received.withUnsafeReadableBytes { head in
+            fields.spans.withUnsafeBufferPointer { spans in
+                encode(
+                    startLine: parts, leadingField: nil, fields: fields.added.fields, received: (head, spans), allocator: allocator,
+                    spareCapacity: spareCapacity
+                )
+            }
+        }
+    }
+
+    /// The head with `received` fields (a head's bytes and where each is in them) before `fields`.
+    private static func encode(
+        startLine parts: (String, String, String), leadingField: (String, String)?, fields: [(String, String)],
+        received: (head: UnsafeRawBufferPointer, spans: UnsafeBufferPointer<RelayedHeaderFields.Span>)?, allocator: ByteBufferAllocator,
+        spareCapacity: Int
+    ) -> ByteBuffer {
         var size = parts.0.utf8.count + 1 + parts.1.utf8.count + 1 + parts.2.utf8.count + 2 + 2
         if let (name, value) = leadingField {
             size += name.utf8.count + 2 + value.utf8.count + 2
+        }
+        if let received {
+            for span in received.spans {
+                size += Int(span.nameCount) + 2 + Int(span.valueCount) + 2
+            }
         }
         fields.withUnsafeBufferPointer { fields in  // read in place: a copy retains both strings
             for index in fields.indices {
@@ -38,6 +66,14 @@ enum HTTPHeadBytes {
                 bytes.appendFieldSeparator()
                 bytes.append(contentsOf: value)
                 bytes.appendLineEnd()
+            }
+            if let received {
+                for span in received.spans {
+                    bytes.append(span.name(in: received.head))
+                    bytes.appendFieldSeparator()
+                    bytes.append(span.value(in: received.head))
+                    bytes.appendLineEnd()
+                }
             }
             fields.withUnsafeBufferPointer { fields in
                 for index in fields.indices {
@@ -65,10 +101,13 @@ struct RawBytesWriter {
 
     /// Appends `string`'s bytes.
     mutating func append(contentsOf string: String) {
-        string.withUTF8Bytes { bytes in
-            reserve(bytes.count)
-            copy(bytes)
-        }
+        string.withUTF8Bytes { bytes in append(bytes) }
+    }
+
+    /// Appends `bytes`.
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count)
+        copy(bytes)
     }
 
     /// Appends one byte.

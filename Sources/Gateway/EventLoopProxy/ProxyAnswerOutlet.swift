@@ -28,7 +28,11 @@ final class ProxyAnswerOutlet: ChannelOutboundHandler, RemovableChannelHandler {
     /// flush, as one buffer. Each write passes the pipeline and NIO's write queue, about 1.5k
     /// instructions, so a small answer (head, body, end) is one write instead of three; its
     /// body is copied once, which costs less.
-    private var gathered: ByteBuffer?
+    ///
+    /// Not checked for exclusive access at run time (as ``UpstreamConnection``'s parser):
+    /// every access is one call of `ByteBuffer`'s or `Optional`'s own methods, which call out
+    /// to nothing.
+    @exclusivity(unchecked) private var gathered: ByteBuffer?
     /// The connection's allocator (a default one once the handler is gone).
     private(set) var allocator = ByteBufferAllocator()
 

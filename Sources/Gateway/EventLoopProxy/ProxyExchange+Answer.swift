@@ -10,9 +10,7 @@ extension ProxyExchange {
         guard case .awaitingHead(let lease, let connection) = state else { return }
         lease.record(.response(status: Int(upstream.status.code)))
         state = .relaying(lease, connection, keepAlive: upstream.keepAlive)
-        var headers = ForwardedHeaders.downstream(
-            from: upstream.fields, as: HeaderFieldList.self, connectionNamesFields: upstream.connectionNamesFields
-        )
+        var headers = ForwardedHeaders.relayed(upstream.fields, connectionNamesFields: upstream.connectionNamesFields)
         addEdgeHeaders(to: &headers)
         answered(status: Int(upstream.status.code))
         writeHead(status: upstream.status, headers: &headers)
@@ -125,7 +123,7 @@ extension ProxyExchange {
             logger.warning("request failed", metadata: ["status": "\(problem.status.code)", "detail": "\(problem.detail)"])
         }
         let body = HTTPProblem.body(of: problem.problem(instance: path))
-        var headers = HeaderFieldList()
+        var headers = RelayedHeaderFields()
         headers.append(contentsOf: problem.headers)
         headers.set(.contentType, to: "application/problem+json")
         headers.set(.contentLength, to: String(body.readableBytes))
@@ -137,14 +135,14 @@ extension ProxyExchange {
     }
 
     /// Writes the answer's head, framed for its client (``AnswerFraming``), without flushing it.
-    private func writeHead(status: HTTPResponseStatus, headers: inout HeaderFieldList) {
+    private func writeHead(status: HTTPResponseStatus, headers: inout RelayedHeaderFields) {
         (framing, closesConnection) = AnswerFraming.decide(status: status, headers: &headers, answering: head)
         handler.writeExchangeHead(status: status, headers: &headers, answering: head, closing: closesConnection)
     }
 
     /// What every answer carries, whoever made it: the quota on a limited route, CORS for an
     /// allowed origin, the security headers, the request id.
-    private func addEdgeHeaders(to headers: inout HeaderFieldList) {
+    private func addEdgeHeaders(to headers: inout RelayedHeaderFields) {
         quota?.addHeaders(to: &headers)
         if let origin = head.headers.first(.origin) {
             CORSMiddleware.apply(proxy.routes.table.configuration.cors, origin: origin, to: &headers)

@@ -51,16 +51,23 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Where the proxy path's answers are written, as bytes (see ``ProxyAnswerOutlet``).
     let outlet: ProxyAnswerOutlet
     var state = State.idle
+    // The state below marked `@exclusivity(unchecked)` is not checked for exclusive access at
+    // run time (a check costs ~70 instructions, and they were a tenth of a proxied request's):
+    // each access is one call of the value's own methods, plain value code that calls out to
+    // nothing (the parser, the idle timer, the id generator, the route table's cache), so no
+    // access can begin while another is under way. The rest (`state`, reached again from the
+    // exchange's callbacks) keeps its checks.
+
     /// Reads the connection's requests from its bytes.
-    private var requests = ClientRequestParser()
+    @exclusivity(unchecked) private var requests = ClientRequestParser()
     /// A request was malformed: nothing after it is read (Hummingbird answers it with a `400`
     /// and closes).
     private var requestsRefused = false
     private var peer: String?
     /// Random words for the requests' ids, taken from the system a batch at a time.
-    private var random = PrefetchedRandom()
+    @exclusivity(unchecked) private var random = PrefetchedRandom()
     /// The route table of the connection's last request, kept until a reload.
-    private var routeTable: LiveRouteTable.CachedTable?
+    @exclusivity(unchecked) private var routeTable: LiveRouteTable.CachedTable?
     /// From a request's head until its answer's end is written (kept by ``idleTimeout``).
     var answering: Bool { idleTimeout.isAnswering }
     var held = CircularBuffer<HeldEvent>()
@@ -70,7 +77,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var forwardedSinceReadComplete = false
     /// Shutting down: the connection closes after the answer in progress.
     var quiescing = false
-    var idleTimeout: IdleTimeout
+    @exclusivity(unchecked) var idleTimeout: IdleTimeout
     /// The pending check of ``idleTimeout``.
     var idleCheck: Scheduled<Void>?
 
@@ -173,13 +180,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Writes the head of the answer to `request` on the proxy path (not flushed); `closing`:
     /// the connection closes after this answer.
-    func writeExchangeHead(status: HTTPResponseStatus, headers: inout HeaderFieldList, answering request: HTTPRequestHead, closing: Bool) {
+    func writeExchangeHead(status: HTTPResponseStatus, headers: inout RelayedHeaderFields, answering request: HTTPRequestHead, closing: Bool) {
         addConnectionHeader(to: &headers, http10KeepAlive: request.isHTTP10KeepAlive, closing: closing)
         let startLine = ("HTTP/1.1", String(status.code), status.reasonPhrase)
         outlet.write(
-            HTTPHeadBytes.encode(
-                startLine: startLine, fields: headers.fields, allocator: outlet.allocator, spareCapacity: ProxyAnswerOutlet.headSpareCapacity
-            )
+            HTTPHeadBytes.encode(startLine: startLine, fields: headers, allocator: outlet.allocator, spareCapacity: ProxyAnswerOutlet.headSpareCapacity)
         )
     }
 

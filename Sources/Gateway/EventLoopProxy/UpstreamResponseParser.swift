@@ -19,8 +19,8 @@ extension HTTP1Parser where Reader == ResponseHeadReader {
 /// The head of an upstream's answer, as ``UpstreamResponseParser`` reads it.
 struct UpstreamResponseHead {
     var status: HTTPResponseStatus
-    /// The fields in order, names as sent.
-    var fields: HeaderFieldList
+    /// The fields in order, names and values as sent (kept as the head's bytes).
+    var fields: RelayedHeaderFields
     /// Whether the connection can carry another request after this answer.
     var keepAlive: Bool
     /// Whether its `Connection` fields name other fields (hop by hop: not relayed).
@@ -36,10 +36,19 @@ struct ResponseHeadReader: HTTP1HeadReader {
     /// Whether the answer being read is to a `HEAD` (no body, whatever its head says).
     var answeringHEAD = false
 
-    func head(of bytes: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) -> (UpstreamResponseHead, HTTP1BodyLength)? {
+    func head(of head: ByteBuffer) throws(HTTP1MessageInvalid) -> (UpstreamResponseHead, HTTP1BodyLength)? {
+        try HTTP1Syntax.reading(head) { bytes throws(HTTP1MessageInvalid) in try self.head(of: bytes, in: head) }
+    }
+
+    /// The head in `bytes`, the readable bytes of `head`.
+    private func head(of bytes: UnsafeRawBufferPointer, in head: ByteBuffer) throws(HTTP1MessageInvalid) -> (UpstreamResponseHead, HTTP1BodyLength)? {
         var lines = HeadLines(bytes: bytes)
         let (status, minorVersion) = try Self.statusLine(UnsafeRawBufferPointer(rebasing: bytes[lines.next()!]))
-        let (fields, framing) = try HTTP1Syntax.fields(&lines, in: bytes)
+        var spans: [RelayedHeaderFields.Span] = []
+        spans.reserveCapacity(16)
+        let framing = try HTTP1Syntax.forEachField(&lines, in: bytes) { name, value in
+            spans.append(RelayedHeaderFields.Span(name: name, value: value, in: bytes))
+        }
         switch status.code {
         case 101: throw HTTP1MessageInvalid("it switches protocols (101), which the gateway never asks for")
         case 100..<200: return nil
@@ -54,10 +63,11 @@ struct ResponseHeadReader: HTTP1HeadReader {
             body = .none
         }
         let keepAlive = body != .untilClose && !framing.close && (minorVersion == 1 || framing.keepAlive)
-        let head = UpstreamResponseHead(
-            status: status, fields: HeaderFieldList(fields), keepAlive: keepAlive, connectionNamesFields: framing.connectionNamesFields
+        let answer = UpstreamResponseHead(
+            status: status, fields: RelayedHeaderFields(received: head, spans: spans), keepAlive: keepAlive,
+            connectionNamesFields: framing.connectionNamesFields
         )
-        return (head, body)
+        return (answer, body)
     }
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`: the status (with the reason phrase only for a code NIO

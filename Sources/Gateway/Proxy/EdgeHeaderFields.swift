@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOHTTP1
+import ServiceKit
 
 /// Header fields as the gateway's edge policies read and write them, in the types that carry
 /// them: HTTPTypes' `HTTPFields` on Hummingbird's path; on the event-loop path
@@ -14,6 +15,9 @@ protocol EdgeHeaderFields {
     mutating func reserveCapacity(_ minimumCapacity: Int)
     /// Calls `body` with each field's name (as sent) and value, in order.
     func forEachField(_ body: (_ name: String, _ value: String) -> Void)
+    /// Calls `body` with the UTF-8 bytes of each field's name (as sent), in order: for checks
+    /// of names alone, which need no `String` of a field kept as bytes (``RelayedHeaderFields``).
+    func forEachName(_ body: (UnsafeBufferPointer<UInt8>) -> Void)
     /// The values of the fields named `name`, in order.
     func values(_ name: HTTPField.Name) -> [String]
     /// The value of the first field named `name`.
@@ -29,6 +33,10 @@ protocol EdgeHeaderFields {
 }
 
 extension EdgeHeaderFields {
+    func forEachName(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        forEachField { name, _ in name.withUTF8Bytes(body) }
+    }
+
     /// Appends every field of `fields`.
     mutating func append(contentsOf fields: some EdgeHeaderFields) {
         fields.forEachField { name, value in append(rawName: name, value) }

@@ -76,6 +76,18 @@ enum ForwardedHeaders {
         return fields
     }
 
+    /// ``downstream(from:as:connectionNamesFields:)`` for an answer the event-loop path read:
+    /// the fields not relayed are skipped in place, the rest stay the bytes received.
+    static func relayed(_ fields: RelayedHeaderFields, connectionNamesFields: Bool) -> RelayedHeaderFields {
+        let named = connectionNamesFields ? connectionTokens(in: fields) : nil
+        var relayed = fields
+        relayed.reserveCapacity(8)  // the gateway's own: security headers, the request id...
+        relayed.removeReceived { name in
+            droppedFromResponses.firstIndex(of: name) != nil || named?.firstIndex(of: name) != nil
+        }
+        return relayed
+    }
+
     /// The further fields a message's `Connection` headers list, other than `close` and
     /// `keep-alive` (hop-by-hop anyway), which end at this hop; `nil` when there are none
     /// (the usual case).
