@@ -177,6 +177,28 @@ struct UpstreamGroupTests {
         #expect(group.status.addresses.count == 3, "a name that stops resolving keeps its last addresses")
     }
 
+    /// Requests in flight are counted on the address's endpoint: one that stays through a new
+    /// resolution keeps its object, so its count, and `least-in-flight` still sees it busy.
+    @Test func anAddressThatStaysKeepsItsRequestsInFlight() throws {
+        let named = try Upstream("http://orders:8080/v1", route: "/t")
+        let group = group([named], balance: .leastInFlight)
+        group.update(named, resolvedTo: ["10.1.0.1", "10.1.0.2"])
+        guard case .address(let busy) = group.choose() else {
+            Issue.record("no address")
+            return
+        }
+        group.update(named, resolvedTo: ["10.1.0.2", "10.1.0.3", "10.1.0.1"])
+        #expect(group.status.addresses.contains { $0.address === busy.address }, "the same endpoint object")
+        #expect(group.inFlight == [busy.address: 1])
+        for _ in 0..<4 {
+            guard case .address(let lease) = group.choose() else { return }
+            #expect(lease.address != busy.address, "the busy address is the last choice")
+            lease.release()
+        }
+        busy.release()
+        #expect(group.inFlight.isEmpty)
+    }
+
     @Test func anEndpointConnectsToItsIPAndKeepsTheNameInHost() throws {
         let named = try Upstream("http://orders:8080/v1", route: "/t")
         let v6 = UpstreamEndpoint(named, ip: "fd00::7")

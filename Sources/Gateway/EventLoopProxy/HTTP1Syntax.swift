@@ -72,13 +72,13 @@ enum HTTP1Syntax {
         guard line.first.map(isWhitespace) != true else { throw HTTP1MessageInvalid("it has a folded field") }
         guard let colon = index(of: UInt8(ascii: ":"), in: line) else { throw HTTP1MessageInvalid("it has a field line without a colon") }
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
-        guard !name.isEmpty, name.allSatisfy(isTokenByte) else { throw HTTP1MessageInvalid("it has a field whose name is not a token") }
+        guard !name.isEmpty, isToken(name) else { throw HTTP1MessageInvalid("it has a field whose name is not a token") }
         var start = colon + 1
         var end = line.count
         while start < end, isWhitespace(line[start]) { start += 1 }
         while end > start, isWhitespace(line[end - 1]) { end -= 1 }
         let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
-        guard !value.contains(where: isControl) else {
+        guard !containsControl(value) else {
             throw HTTP1MessageInvalid("its field \(String(decoding: name, as: UTF8.self)) has a control character")
         }
         return (name, value)
@@ -126,6 +126,38 @@ enum HTTP1Syntax {
     /// A control character other than a tab (a bare CR included).
     static func isControl(_ byte: UInt8) -> Bool {
         (byte < 0x20 && byte != UInt8(ascii: "\t")) || byte == 0x7F
+    }
+
+    /// Whether `bytes` contain a control character other than a tab (``isControl(_:)``),
+    /// eight bytes at a time: a word with no byte below 0x20 and none 0x7F has none, and only
+    /// a word with one is looked at byte by byte (a field value's tabs). Every byte of every
+    /// field value of every head is checked here.
+    static func containsControl(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let (ones, highs, spaces, deletes): (UInt64, UInt64, UInt64, UInt64) =
+            (0x0101_0101_0101_0101, 0x8080_8080_8080_8080, 0x2020_2020_2020_2020, 0x7F7F_7F7F_7F7F_7F7F)
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let below0x20 = (word &- spaces) & ~word & highs
+            let noDelete = word ^ deletes
+            let is0x7F = (noDelete &- ones) & ~noDelete & highs
+            if below0x20 | is0x7F != 0, bytes[index..<(index + 8)].contains(where: isControl) {
+                return true
+            }
+            index += 8
+        }
+        return bytes[index...].contains(where: isControl)
+    }
+
+    /// Whether every byte of `bytes` is a `tchar` (``isTokenByte(_:)``), by a bit table.
+    static func isToken(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // Bit `b` of the pair: byte `b` is a tchar (the table of isTokenByte, as two words).
+        let (below64, from64): (UInt64, UInt64) = (0x03FF_6CFA_0000_0000, 0x57FF_FFFF_C7FF_FFFE)
+        for byte in bytes {
+            let word = byte < 64 ? below64 : byte < 128 ? from64 : 0
+            guard word >> UInt64(byte & 63) & 1 == 1 else { return false }
+        }
+        return true
     }
 
     /// A `tchar` of RFC 9110 §5.6.2: what a field name is made of.

@@ -124,10 +124,19 @@ struct RelayedHeaderFields: EdgeHeaderFields {
     /// Stops relaying the received fields whose name (its bytes) `isRemoved`. The spans are
     /// only rewritten (copied, when shared) if one is.
     mutating func removeReceived(where isRemoved: (UnsafeBufferPointer<UInt8>) -> Bool) {
-        let received = self.received
-        received.withUnsafeReadableBytes { head in
-            guard spans.contains(where: { isRemoved($0.name(in: head)) }) else { return }
-            spans.removeAll { isRemoved($0.name(in: head)) }
+        let kept: [Span]? = received.withUnsafeReadableBytes { head in
+            spans.withUnsafeBufferPointer { spans in
+                guard let first = spans.firstIndex(where: { isRemoved($0.name(in: head)) }) else { return nil }
+                var kept = Array(spans[..<first])
+                kept.reserveCapacity(spans.count - 1)
+                for span in spans[(first + 1)...] where !isRemoved(span.name(in: head)) {
+                    kept.append(span)
+                }
+                return kept
+            }
+        }
+        if let kept {
+            spans = kept
         }
     }
 }

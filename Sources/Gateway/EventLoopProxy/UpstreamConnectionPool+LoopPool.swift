@@ -15,7 +15,9 @@ extension UpstreamConnectionPool {
         let loop: any EventLoop
         private let idleTimeout: TimeAmount
         private let sweepInterval: TimeAmount
-        private var idle: [UpstreamEndpoint: [UpstreamConnection]] = [:]
+        /// The idle connections of each address: a list searched by the address's identity
+        /// (its endpoint object), which a loop has few of; a dictionary hashed it twice per request.
+        private var idle: [(address: UpstreamEndpoint, connections: [UpstreamConnection])] = []
         private var open: [ObjectIdentifier: UpstreamConnection] = [:]
         private var sweep: Scheduled<Void>?
 
@@ -44,8 +46,8 @@ extension UpstreamConnectionPool {
 
         /// A closed connection: forgotten; the sweep stops with the last one.
         func remove(_ connection: UpstreamConnection) {
-            if connection.idleSince != nil {
-                idle[connection.address]?.removeAll { $0 === connection }
+            if connection.idleSince != nil, let index = idleIndex(of: connection.address) {
+                idle[index].connections.removeAll { $0 === connection }
             }
             connection.loopPool = nil
             open[ObjectIdentifier(connection)] = nil
@@ -57,7 +59,8 @@ extension UpstreamConnectionPool {
 
         /// An idle connection to `address`, if one is open.
         func take(_ address: UpstreamEndpoint) -> UpstreamConnection? {
-            while let connection = idle[address]?.popLast() {
+            guard let index = idleIndex(of: address) else { return nil }
+            while let connection = idle[index].connections.popLast() {
                 connection.idleSince = nil
                 if connection.isOpen { return connection }
             }
@@ -66,16 +69,28 @@ extension UpstreamConnectionPool {
 
         func put(_ connection: UpstreamConnection) {
             connection.idleSince = .now()
-            idle[connection.address, default: []].append(connection)
+            if let index = idleIndex(of: connection.address) {
+                idle[index].connections.append(connection)
+            } else {
+                idle.append((connection.address, [connection]))
+            }
         }
 
         func count(of address: UpstreamEndpoint) -> Int {
-            idle[address]?.count ?? 0
+            idleIndex(of: address).map { idle[$0].connections.count } ?? 0
+        }
+
+        /// Where `address`'s idle connections are in ``idle``: the same endpoint object, or
+        /// (after its group made a new one for the same address) an equal one.
+        private func idleIndex(of address: UpstreamEndpoint) -> Int? {
+            idle.firstIndex { $0.address === address } ?? idle.firstIndex { $0.address == address }
         }
 
         /// Times out stalled exchanges, closes connections idle too long, and flushes answer heads
-        /// held for their body a whole interval.
+        /// held for their body a whole interval; forgets the addresses without idle connections
+        /// (an address its group no longer has is not kept forever).
         func sweepDeadlines(now: NIODeadline) {
+            idle.removeAll { $0.connections.isEmpty }
             for connection in open.values {
                 if let deadline = connection.stallDeadline, now >= deadline {
                     connection.stalled()

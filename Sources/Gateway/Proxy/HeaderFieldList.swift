@@ -94,11 +94,31 @@ enum HeaderName {
 /// A fixed set of lowercase header names, matched against names as received (any case): which
 /// fields a proxy drops or replaces, checked for every field it relays.
 struct HeaderNameSet: Sendable {
-    private let names: [[UInt8]]
+    /// The names' bytes, one after another.
+    private let bytes: [UInt8]
+    /// Where each name is in ``bytes``, in the order given.
+    private let names: [Range<Int>]
+    /// Bit `n` set: a name is `n` bytes long (bit 63: 63 or more). Most names looked up are
+    /// ruled out by their length alone, before any byte is compared.
+    private let lengths: UInt64
 
     /// A set of `lowercasedNames` (lowercase ASCII).
     init(_ lowercasedNames: [String]) {
-        names = lowercasedNames.map { Array($0.utf8) }
+        var bytes: [UInt8] = []
+        var names: [Range<Int>] = []
+        var lengths: UInt64 = 0
+        for name in lowercasedNames {
+            names.append(bytes.count..<(bytes.count + name.utf8.count))
+            bytes += name.utf8
+            lengths |= Self.lengthBit(name.utf8.count)
+        }
+        self.bytes = bytes
+        self.names = names
+        self.lengths = lengths
+    }
+
+    private static func lengthBit(_ count: Int) -> UInt64 {
+        1 << UInt64(min(count, 63))
     }
 
     /// Whether `name` is one of the set's names, ignoring ASCII case.
@@ -113,8 +133,11 @@ struct HeaderNameSet: Sendable {
 
     /// Where `name` (its bytes) is in the names the set was made of, ignoring ASCII case.
     func firstIndex(of name: UnsafeBufferPointer<UInt8>) -> Int? {
-        names.firstIndex { candidate in  // most names are ruled out by their length alone
-            candidate.count == name.count && candidate.withUnsafeBufferPointer { HeaderName.matches(name, lowercased: $0) }
+        guard lengths & Self.lengthBit(name.count) != 0 else { return nil }
+        return bytes.withUnsafeBufferPointer { bytes in
+            names.withUnsafeBufferPointer { names in
+                names.firstIndex { $0.count == name.count && HeaderName.matches(name, lowercased: UnsafeBufferPointer(rebasing: bytes[$0])) }
+            }
         }
     }
 }

@@ -1,12 +1,14 @@
+import Synchronization
+
 /// One address of an upstream that connections go to: a configured ``Upstream`` and, once
 /// its host name is resolved, one of the IP addresses it resolves to (a compose replica).
 ///
 /// The request keeps the upstream's own authority in `Host`; only the connection goes to
 /// the IP address.
 ///
-/// A class of constants (`Sendable` by construction): a proxied request passes its endpoint
-/// around and keys pools and counters with it several times, and copying a struct of five
-/// strings retained each of them, ~15 atomic reference counts per request.
+/// A class of constants and one atomic counter (`Sendable` by construction): a proxied request
+/// passes its endpoint around and keys pools and counters with it several times, and copying
+/// a struct of five strings retained each of them, ~15 atomic reference counts per request.
 final class UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The upstream as `config.json` names it.
     let upstream: Upstream
@@ -20,6 +22,10 @@ final class UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// key several times per proxied request (connection pools, health, requests in flight),
     /// and hashing its strings each time cost more than the lookups.
     private let identityHash: Int
+    /// Requests in flight to this address, for ``UpstreamGroup``'s `least-in-flight`: counted
+    /// here, atomically, so that ending a request takes no lock every event loop shares. An
+    /// endpoint belongs to one group, which keeps the same object while the address stays.
+    let requestsInFlight = Atomic<Int>(0)
 
     init(_ upstream: Upstream, ip: String? = nil) {
         self.upstream = upstream

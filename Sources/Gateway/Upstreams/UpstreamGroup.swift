@@ -33,7 +33,6 @@ final class UpstreamGroup: Sendable {
         /// Per configured upstream, the addresses its name resolved to (absent: not resolved).
         var resolved: [Upstream: [UpstreamEndpoint]] = [:]
         var endpoints: [UpstreamEndpoint]
-        var inFlight: [UpstreamEndpoint: Int] = [:]
         var health: [UpstreamEndpoint: AddressHealth] = [:]
         var breaker: CircuitBreaker
         var turn = 0
@@ -77,10 +76,10 @@ final class UpstreamGroup: Sendable {
             case .leastInFlight:
                 let offset = state.turn % pool.count
                 let rotated = pool[offset...] + pool[..<offset]
-                chosen = rotated.min { state.inFlight[$0, default: 0] < state.inFlight[$1, default: 0] }!
+                chosen = rotated.min { $0.requestsInFlight.load(ordering: .relaxed) < $1.requestsInFlight.load(ordering: .relaxed) }!
             }
             state.turn &+= 1
-            state.inFlight[chosen, default: 0] += 1
+            chosen.requestsInFlight.add(1, ordering: .relaxed)
             return (.address(UpstreamLease(address: chosen, group: self, isProbe: admission == .probe)), transition)
         }
         if let transition {
@@ -124,13 +123,9 @@ final class UpstreamGroup: Sendable {
         }
     }
 
-    /// Ends an attempt's time in flight.
+    /// Ends an attempt's time in flight (once per lease, ``UpstreamLease`` sees to it).
     func release(_ lease: UpstreamLease) {
-        state.withLock { state in
-            // Kept at zero, not removed: the address's next request would insert it again.
-            guard let index = state.inFlight.index(forKey: lease.address), state.inFlight.values[index] > 0 else { return }
-            state.inFlight.values[index] -= 1
-        }
+        lease.address.requestsInFlight.subtract(1, ordering: .relaxed)
     }
 
     /// Puts the addresses `upstream`'s name resolved to in force. Addresses that stay keep
@@ -138,11 +133,13 @@ final class UpstreamGroup: Sendable {
     func update(_ upstream: Upstream, resolvedTo ips: [String]) {
         guard key.upstreams.contains(upstream), !ips.isEmpty else { return }
         state.withLock { state in
-            state.resolved[upstream] = ips.map { UpstreamEndpoint(upstream, ip: $0) }
-            state.endpoints = key.upstreams.flatMap { state.resolved[$0] ?? [UpstreamEndpoint($0)] }
+            // An address that stays keeps its endpoint, and with it its requests in flight.
+            let kept = state.endpoints
+            let keep = { (endpoint: UpstreamEndpoint) in kept.first { $0 == endpoint } ?? endpoint }
+            state.resolved[upstream] = ips.map { keep(UpstreamEndpoint(upstream, ip: $0)) }
+            state.endpoints = key.upstreams.flatMap { state.resolved[$0] ?? [keep(UpstreamEndpoint($0))] }
             let current = Set(state.endpoints)
             state.health = state.health.filter { current.contains($0.key) }
-            state.inFlight = state.inFlight.filter { $0.value > 0 || current.contains($0.key) }
             successChangesNothing.store(state.successChangesNothing, ordering: .relaxed)
         }
     }
@@ -169,9 +166,16 @@ final class UpstreamGroup: Sendable {
         }
     }
 
-    /// Requests in flight per address (those with any), for tests and metrics.
+    /// Requests in flight per address of the group (those with any), for tests and metrics.
     var inFlight: [UpstreamEndpoint: Int] {
-        state.withLock { $0.inFlight.filter { $0.value > 0 } }
+        let endpoints = state.withLock { $0.endpoints }
+        return Dictionary(
+            endpoints.compactMap { endpoint in
+                let count = endpoint.requestsInFlight.load(ordering: .relaxed)
+                return count > 0 ? (endpoint, count) : nil
+            },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 }
 
