@@ -177,7 +177,7 @@ final class ProxyExchange {
     }
 
     private func send(on connection: UpstreamConnection, lease: UpstreamLease) {
-        var target = lease.address.upstream.basePath + route.upstreamPath(for: path)
+        var target = entry.upstreamPath(for: path, on: lease.address)
         if let query = EdgeProxy.query(of: head.uri), !query.isEmpty {
             target += "?\(query)"
         }

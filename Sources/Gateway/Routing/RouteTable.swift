@@ -24,6 +24,15 @@ final class RouteTable: Sendable {
             self.timeout = TimeAmount(route.timeout)
             self.upstreamsArePlainHTTP = route.upstreams.allSatisfy { $0.scheme == "http" }
         }
+
+        /// The path a request for `path` asks `address` for: the upstream's base path, then
+        /// the route's path for it (``Route/upstreamPath(for:)``). Read in place here: through
+        /// copies of the route and the upstream, their strings were retained per request.
+        func upstreamPath(for path: String, on address: UpstreamEndpoint) -> String {
+            let routePath = route.upstreamPath(for: path)
+            let basePath = address.basePath
+            return basePath.isEmpty ? routePath : basePath + routePath
+        }
     }
 
     let entries: [Entry]

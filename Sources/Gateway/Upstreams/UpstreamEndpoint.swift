@@ -18,6 +18,8 @@ final class UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// The `Host` header for requests to it: the upstream's own authority (made once; it is
     /// sent with every request).
     let hostHeader: String
+    /// The upstream's base path (`/v1`, or empty), which every request's path starts with.
+    let basePath: String
     /// The hash of the upstream and the address, computed once: an endpoint is a dictionary
     /// key several times per proxied request (connection pools, health, requests in flight),
     /// and hashing its strings each time cost more than the lookups.
@@ -33,6 +35,7 @@ final class UpstreamEndpoint: Sendable, Hashable, CustomStringConvertible {
         let host = Self.urlHost(upstream.host)
         let defaultPort = upstream.scheme == "https" ? 443 : 80
         self.hostHeader = upstream.port == defaultPort ? host : "\(host):\(upstream.port)"
+        self.basePath = upstream.basePath
         var hasher = Hasher()
         hasher.combine(upstream)
         hasher.combine(ip)
