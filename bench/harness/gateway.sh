@@ -17,6 +17,7 @@
 : "${BENCH_GATEWAY_SECONDS:=10}" "${BENCH_GATEWAY_ROUNDS:=5}" "${BENCH_GATEWAY_WARMUP_SECONDS:=3}"
 : "${BENCH_GATEWAY_RATES:=}" "${BENCH_GATEWAY_RATE_CONNECTIONS:=16}" "${BENCH_GATEWAY_ARRIVALS:=random}"
 : "${BENCH_GATEWAY_LOG_LEVEL:=info}" "${BENCH_GATEWAY_LOG_FORMAT:=json}" "${BENCH_GATEWAY_PORT_BASE:=}" "${BENCH_GATEWAY_PROFILE:=}" "${BENCH_GATEWAY_PROFILE_SECONDS:=20}"
+: "${BENCH_GATEWAY_CALLGRIND_CONNECTIONS:=8}" "${BENCH_GATEWAY_CALLGRIND_OPTIONS:=}"
 
 # The product the catalog route reads (bench/gateway/product.sql).
 readonly GATEWAY_BENCH_PRODUCT=b0000000-0000-4000-8000-000000000005
@@ -33,6 +34,10 @@ gateway_settings() {
     "${BENCH_GATEWAY_RATES:+ BENCH_GATEWAY_RATES='$BENCH_GATEWAY_RATES' BENCH_GATEWAY_RATE_CONNECTIONS=$BENCH_GATEWAY_RATE_CONNECTIONS BENCH_GATEWAY_ARRIVALS=$BENCH_GATEWAY_ARRIVALS}" \
     " BENCH_GATEWAY_LOG_LEVEL=$BENCH_GATEWAY_LOG_LEVEL BENCH_GATEWAY_LOG_FORMAT=$BENCH_GATEWAY_LOG_FORMAT" \
     "${BENCH_GATEWAY_PROFILE:+ BENCH_GATEWAY_PROFILE='$BENCH_GATEWAY_PROFILE' BENCH_GATEWAY_PROFILE_SECONDS=$BENCH_GATEWAY_PROFILE_SECONDS}"
+  if [[ $BENCH_GATEWAY_PROFILE == *callgrind* ]]; then
+    printf " BENCH_GATEWAY_CALLGRIND_CONNECTIONS=%s%s" "$BENCH_GATEWAY_CALLGRIND_CONNECTIONS" \
+      "${BENCH_GATEWAY_CALLGRIND_OPTIONS:+ BENCH_GATEWAY_CALLGRIND_OPTIONS='$BENCH_GATEWAY_CALLGRIND_OPTIONS'}"
+  fi
 }
 
 # wrk and nginx, from Debian, when missing: only this part needs them (not the tests, not CI).
@@ -240,8 +245,10 @@ gateway_profile() {
       # Debian 12's valgrind cannot read the DWARF 5 of Swift's toolchain: a copy without
       # debug info (the symbol table stays, so functions keep their names).
       objcopy --strip-debug "$BENCH_BIN_DIR/gateway" "$BENCH_RESULTS/gateway-nodebug"
+      local options
+      read -r -a options <<<"$BENCH_GATEWAY_CALLGRIND_OPTIONS"
       launch_process "$log" env HTTP_HOST=127.0.0.1 HTTP_PORT="$GW_GATEWAY_PORT" "${settings[@]}" \
-        valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" "$BENCH_RESULTS/gateway-nodebug"
+        valgrind --tool=callgrind "${options[@]}" --instr-atstart=no --callgrind-out-file="$out" "$BENCH_RESULTS/gateway-nodebug"
       ;;
     perf)
       command -v perf >/dev/null || die "BENCH_GATEWAY_PROFILE=perf needs perf (apt-get install linux-perf)"
@@ -258,12 +265,12 @@ gateway_profile() {
   case $kind in
     callgrind)
       callgrind_control -i on "$GW_GATEWAY_PID" >/dev/null 2>&1
-      out=$(wrk -t 1 -c 8 -d "${BENCH_GATEWAY_PROFILE_SECONDS}s" --timeout 30s -s "$REPO_ROOT/bench/gateway/report.lua" "$url")
+      out=$(wrk -t 1 -c "$BENCH_GATEWAY_CALLGRIND_CONNECTIONS" -d "${BENCH_GATEWAY_PROFILE_SECONDS}s" --timeout 30s -s "$REPO_ROOT/bench/gateway/report.lua" "$url")
       callgrind_control -i off "$GW_GATEWAY_PID" >/dev/null 2>&1
       stop_worker "$GW_GATEWAY_PID" # callgrind writes its file at exit
       requests=$(sed -n 's/^bench-json //p' <<<"$out" | jq .requests)
       {
-        printf 'callgrind of the gateway: %s requests through it (wrk -c 8, %ss, static upstream)\n\n' "$requests" "$BENCH_GATEWAY_PROFILE_SECONDS"
+        printf 'callgrind of the gateway: %s requests through it (wrk -c %s, %ss, static upstream)\n\n' "$requests" "$BENCH_GATEWAY_CALLGRIND_CONNECTIONS" "$BENCH_GATEWAY_PROFILE_SECONDS"
         callgrind_annotate --inclusive=yes "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | sed -n '1,150p'
         printf '\n\n--- exclusive ---\n\n'
         callgrind_annotate "$BENCH_RESULTS/gateway.callgrind.out" 2>/dev/null | sed -n '1,100p'
