@@ -17,7 +17,9 @@ extension UpstreamConnectionPool {
         private let sweepInterval: TimeAmount
         /// The idle connections of each address: a list searched by the address's identity
         /// (its endpoint object), which a loop has few of; a dictionary hashed it twice per request.
-        private var idle: [(address: UpstreamEndpoint, connections: [UpstreamConnection])] = []
+        /// Not checked for exclusive access at run time (three checks per request): every access
+        /// is one call of the list's own methods, with closures that only compare endpoints.
+        @exclusivity(unchecked) private var idle: [(address: UpstreamEndpoint, connections: [UpstreamConnection])] = []
         private var open: [ObjectIdentifier: UpstreamConnection] = [:]
         private var sweep: Scheduled<Void>?
 
