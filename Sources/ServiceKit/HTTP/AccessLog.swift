@@ -33,33 +33,39 @@ public enum AccessLog {
         private let logger: Logger
         /// The logger's handler, when it writes JSON.
         private let json: JSONLogHandler?
+        /// When that handler adds no entries of its own: its level and service name, read
+        /// without a copy of the handler (which retained its metadata, provider and label,
+        /// shared by every event loop, for each line).
+        private let plainJSON: (level: Logger.Level, service: String)?
 
         public init(logger: Logger) {
             self.logger = logger
             json = logger.handler as? JSONLogHandler
+            plainJSON = json.flatMap { $0.addsContext ? nil : ($0.logLevel, $0.label) }
         }
 
         /// Writes the line of one answered request (``AccessLog/write(to:method:path:status:elapsed:requestID:traceID:)``).
         public func write(method: String, path: String, status: Int, elapsed: Duration, requestID: String? = nil, traceID: String? = nil) {
             let level = AccessLog.level(ofPath: path)
+            // The same line, without the `Logger.Metadata` dictionary `Logger.log` takes (hashing
+            // its keys cost a quarter of the line); written in key order at once when the handler
+            // adds no entries of its own (the gateway writes one per proxied request).
+            if let (threshold, service) = plainJSON {
+                guard threshold <= level else { return }
+                JSONLogHandler.emit(
+                    lineInKeyOrder(
+                        method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID,
+                        level: level, service: service, time: LogTimestamp.now()
+                    )
+                )
+                return
+            }
             guard let json else {
                 let fields = fields(method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)
                 logger.log(level: level, "request", metadata: fields)
                 return
             }
-            // The same line, without the `Logger.Metadata` dictionary `Logger.log` takes (hashing
-            // its keys cost a quarter of the line); written in key order at once when the handler
-            // adds no entries of its own (the gateway writes one per proxied request).
             guard json.logLevel <= level else { return }
-            guard json.addsContext else {
-                json.emit(
-                    lineInKeyOrder(
-                        method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID,
-                        level: level, service: json.label, time: LogTimestamp.now()
-                    )
-                )
-                return
-            }
             var line = JSONLogLine()
             json.addContext(to: &line)
             addFields(to: &line, method: method, path: path, status: status, elapsed: elapsed, requestID: requestID, traceID: traceID)

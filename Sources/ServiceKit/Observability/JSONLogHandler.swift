@@ -57,12 +57,12 @@ public struct JSONLogHandler: LogHandler {
     /// Finishes `line` with the record's own keys and writes it (``emit(_:)``).
     func emit(_ line: consuming JSONLogLine, level: Logger.Level, message: String, source: String?) {
         line.addRecordKeys(level: level, message: message, service: label, time: Self.timestamp(), source: source)
-        emit(line.bytes)
+        Self.emit(line.bytes)
     }
 
     /// Writes a finished line, with its newline, in one `write(2)`: records from several
     /// threads never interleave.
-    func emit(_ line: consuming [UInt8]) {
+    static func emit(_ line: consuming [UInt8]) {
         line.append(UInt8(ascii: "\n"))
         line.withUnsafeBytes { bytes in
             _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count)
