@@ -44,13 +44,13 @@ struct RequestHeadReader: HTTP1HeadReader {
     /// or control characters) and the version.
     static func requestLine(_ line: UnsafeRawBufferPointer) throws(HTTP1MessageInvalid) -> (HTTPMethod, String, HTTPVersion) {
         guard let methodEnd = HTTP1Syntax.index(of: UInt8(ascii: " "), in: line), methodEnd > 0,
-            line[..<methodEnd].allSatisfy(HTTP1Syntax.isTokenByte)
+            HTTP1Syntax.isToken(UnsafeRawBufferPointer(rebasing: line[..<methodEnd]))
         else {
             throw HTTP1MessageInvalid("its request line has no method")
         }
         let targetStart = methodEnd + 1
         guard let targetEnd = HTTP1Syntax.index(of: UInt8(ascii: " "), in: line, from: targetStart), targetEnd > targetStart,
-            !line[targetStart..<targetEnd].contains(where: HTTP1Syntax.isControl)
+            !HTTP1Syntax.containsControl(UnsafeRawBufferPointer(rebasing: line[targetStart..<targetEnd]))
         else {
             throw HTTP1MessageInvalid("its request line has no target")
         }

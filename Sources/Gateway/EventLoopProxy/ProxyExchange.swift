@@ -70,7 +70,7 @@ final class ProxyExchange {
     var accessLogLine: (status: Int, elapsed: Duration)?
 
     /// - Parameters:
-    ///   - path: the request's path (``EdgeProxy/entry(for:)`` found it).
+    ///   - path: the request's path (``EdgeProxy/entry(for:in:)`` found it).
     ///   - random: the connection's generator, for the request's ids.
     init(
         head: HTTPRequestHead, path: String, entry: RouteTable.Entry, proxy: EdgeProxy, client: ChannelHandlerContext, handler: ProxyHandler,

@@ -82,7 +82,7 @@ struct ResponseHeadReader: HTTP1HeadReader {
         let code = line[9...11].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         guard (100..<600).contains(code) else { throw HTTP1MessageInvalid("its status \(code) is not in 100-599") }
         let reason = line.count > 13 ? UnsafeRawBufferPointer(rebasing: line[13...]) : UnsafeRawBufferPointer(start: nil, count: 0)
-        guard !reason.contains(where: HTTP1Syntax.isControl) else { throw HTTP1MessageInvalid("its reason phrase has a control character") }
+        guard !HTTP1Syntax.containsControl(reason) else { throw HTTP1MessageInvalid("its reason phrase has a control character") }
         var status = HTTPResponseStatus(statusCode: code)
         if case .custom = status {
             status = HTTPResponseStatus(statusCode: code, reasonPhrase: String(decoding: reason, as: UTF8.self))
